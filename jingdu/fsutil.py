@@ -1,0 +1,48 @@
+"""Files written atomically (a crash never leaves half a file) and output names for inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def is_url(name: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", name))
+
+
+def stem_of(name: str) -> str:
+    """The output stem for an input: the file's stem, or a readable name for a URL."""
+    if is_url(name):
+        parsed = urlparse(name)
+        last = unquote(parsed.path.rstrip("/").rsplit("/", 1)[-1])
+        last = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", last)
+        last = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", last).strip("-")
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        return f"{last}-{digest}" if last else f"{parsed.hostname or 'page'}-{digest}"
+    base = Path(name).name
+    for ext in (".json", ".md", ".html", ".htm", ".txt", ".markdown"):
+        if base.lower().endswith(ext):
+            return base[: -len(ext)]
+    return Path(base).stem or base

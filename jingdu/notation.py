@@ -1,0 +1,402 @@
+"""Read and write the note notation (Markdown with inline HTML marks, see shared/NOTATION.md).
+
+``read_note(source) -> Doc`` understands every variant the corpus and its tools write:
+``<span style="background:#fff88f">``, ``<mark …>``, ``==…==``, ``<strong>``/``<b>``/``**``,
+``<font color=…>``, ``<u>``, nested layers, an unclosed ``<font>`` (ends with its line), raw
+HTML paragraphs (``<p>``, ``<h4 …>``), fences, tables, images, a Hugo front matter and the
+site footer.  ``write_note(doc) -> str`` renders a document back; a block whose text and marks
+are unchanged is written byte for byte as it was read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from jingdu.model import TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
+
+HIGHLIGHT_TAG = '<span style="background:#fff88f">'
+DEFAULT_TAGS: dict[str, str] = {
+    "highlight": HIGHLIGHT_TAG,
+    "bold": "<strong>",
+    "red": '<font color="#ff0000">',
+    "underline": "<u>",
+}
+#: Nesting order when spans cover the same text: outermost first.
+LAYER_RANK: dict[str, int] = {"link": 0, "highlight": 1, "background": 2, "bold": 3, "red": 4,
+                              "color": 5, "underline": 6}
+VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
+_STAR, _EQ = "jdstar", "jdeq"
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
+_FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
+_BREAK = re.compile(r"^\s{0,3}(-{3,}|\*{3,}|_{3,})\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+")
+_HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", re.I)
+_RED = ("#ff0000", "red")
+
+
+class NotationError(ValueError):
+    """Text that cannot be read as a note."""
+
+
+# -- inline markup ---------------------------------------------------------------------------
+def _layer_of(tag: str, attrs: dict[str, str]) -> str:
+    style = attrs.get("style", "").replace(" ", "").lower()
+    if tag == "span":
+        if "background:#fff88f" in style:
+            return "highlight"
+        return "background" if "background" in style else "html"
+    if tag == "mark":
+        return "highlight"
+    if tag in ("strong", "b"):
+        return "bold"
+    if tag == "font":
+        return "red" if attrs.get("color", "").lower() in _RED else "color"
+    if tag == "u":
+        return "underline"
+    if tag == "a":
+        return "link"
+    return "html"
+
+
+class _InlineParser(HTMLParser):
+    """Turns one line of inline markup into text and spans (offsets relative to the line)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.pos = 0
+        self.stack: list[tuple[str, int, str, str]] = []  # (tag name, start, layer, raw tag)
+        self.spans: list[Span] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        if tag in VOID_TAGS:
+            self.spans.append(Span(self.pos, self.pos, "void", raw))
+            return
+        a = {k: (v or "") for k, v in attrs}
+        if tag == _STAR:
+            layer, raw = "bold", "**"
+        elif tag == _EQ:
+            layer, raw = "highlight", "=="
+        elif tag == "jdlink":
+            layer, raw = "link", f"[]({a.get('href', '')})"
+        else:
+            layer = _layer_of(tag, a)
+        self.stack.append((tag, self.pos, layer, raw))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}/>"
+        self.spans.append(Span(self.pos, self.pos, "void", raw))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                self._close(self.stack.pop(i))
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+        self.pos += len(data)
+
+    def _close(self, entry: tuple[str, int, str, str]) -> None:
+        _, start, layer, raw = entry
+        if self.pos > start:
+            self.spans.append(Span(start, self.pos, layer, raw))
+
+    def finish(self) -> tuple[str, list[Span]]:
+        self.close()
+        while self.stack:  # unclosed tags end with their line
+            self._close(self.stack.pop())
+        return "".join(self.parts), self.spans
+
+
+def _markdown_to_tags(line: str) -> str:
+    line = re.sub(r"\*\*(.+?)\*\*", rf"<{_STAR}>\1</{_STAR}>", line, flags=re.S)
+    line = re.sub(r"==(.+?)==", rf"<{_EQ}>\1</{_EQ}>", line, flags=re.S)
+    return _MD_LINK.sub(lambda m: f'<jdlink href="{m.group(2)}">{m.group(1)}</jdlink>', line)
+
+
+def parse_inline(line: str) -> tuple[str, list[Span]]:
+    """Text and spans of one line of inline markup (offsets relative to the line)."""
+    images = _MD_IMAGE.findall(line)
+    for i, _ in enumerate(images):
+        line = _MD_IMAGE.sub(f'<jdimg n="{i}">', line, count=1)
+    p = _InlineParser()
+    p.feed(_markdown_to_tags(line))
+    text, spans = p.finish()
+    fixed = []
+    for sp in spans:
+        m = re.fullmatch(r'<jdimg n="(\d+)">', sp.tag or "")
+        fixed.append(Span(sp.start, sp.end, "void", images[int(m.group(1))]) if m else sp)
+    return text, fixed
+
+
+# -- rendering inline markup -----------------------------------------------------------------
+def open_tag(sp: Span) -> str:
+    if sp.tag:
+        return "[" if sp.layer == "link" and sp.tag.startswith("[](") else sp.tag
+    if sp.layer in DEFAULT_TAGS:
+        return DEFAULT_TAGS[sp.layer]
+    raise NotationError(f"no markup known for layer {sp.layer!r}; give the span a tag")
+
+
+def close_tag(sp: Span) -> str:
+    tag = open_tag(sp)
+    if tag in ("**", "=="):
+        return tag
+    if tag == "[":
+        return (sp.tag or "")[1:]
+    m = re.match(r"<([A-Za-z][\w-]*)", tag)
+    return f"</{m.group(1)}>" if m else ""
+
+
+def _escape(text: str) -> str:
+    text = re.sub(r"&(?=[A-Za-z#][A-Za-z0-9]*;)", "&amp;", text)
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
+    return text.replace("**", "&#42;&#42;").replace("==", "&#61;&#61;")
+
+
+def render_inline(text: str, spans: list[Span]) -> str:
+    """Render text with spans (relative offsets) as nested inline markup."""
+    ordered = sorted((s for s in spans if s.layer != "void"),
+                     key=lambda s: (s.start, -s.end, LAYER_RANK.get(s.layer, 9)))
+    voids = sorted((s for s in spans if s.layer == "void"), key=lambda s: s.start)
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    out: list[str] = []
+    stack: list[Span] = []
+    nxt, vi = 0, 0
+    for i, pos in enumerate(cuts):
+        reopen: list[Span] = []
+        while any(s.end <= pos for s in stack):
+            top = stack.pop()
+            out.append(close_tag(top))
+            if top.end > pos:
+                reopen.append(top)
+        while vi < len(voids) and voids[vi].start == pos:
+            out.append(voids[vi].tag or "")
+            vi += 1
+        for s in reversed(reopen):
+            out.append(open_tag(s))
+            stack.append(s)
+        while nxt < len(ordered) and ordered[nxt].start == pos:
+            out.append(open_tag(ordered[nxt]))
+            stack.append(ordered[nxt])
+            nxt += 1
+        if i + 1 < len(cuts):
+            out.append(_escape(text[pos:cuts[i + 1]]))
+    return "".join(out)
+
+
+# -- block structure ---------------------------------------------------------------------------
+@dataclass
+class _Pending:
+    kind: str
+    lines: list[str] = field(default_factory=list)
+    level: int = 0
+
+
+def _split_footer(source: str) -> tuple[str, str]:
+    m = None
+    for m in _FOOTER.finditer(source):
+        pass
+    if m is None:
+        return source, ""
+    return source[: m.start() + 1], source[m.start() + 1:]
+
+
+def _split_front_matter(source: str) -> tuple[str, str]:
+    if source.startswith("---\n"):
+        end = source.find("\n---\n", 4)
+        if end > 0:
+            return source[: end + 5], source[end + 5:]
+    return "", source
+
+
+def _classify(line: str, seen_title: bool) -> tuple[str, int]:
+    s = line.strip()
+    if _BREAK.match(line):
+        return "break", 0
+    m = _HEADING.match(line)
+    if m:
+        level = len(m.group(1))
+        return ("title", 1) if level == 1 and not seen_title else ("heading", level)
+    if s.startswith(">"):
+        return "quote", 0
+    if s.startswith("|"):
+        return "table", 0
+    if _MD_IMAGE.fullmatch(s):
+        return "image", 0
+    hm = _HTML_BLOCK.match(s)
+    if hm:
+        tag = hm.group(1).lower()
+        return ("heading", int(tag[1])) if tag[0] == "h" and tag[1:].isdigit() else ("html", 0)
+    return "paragraph", 0
+
+
+def _group_lines(body: str) -> list[tuple[_Pending, str]]:
+    """Cut the body into blocks: (block, its raw text including the blank lines after it)."""
+    lines = body.splitlines(keepends=True)
+    blocks: list[tuple[_Pending, str]] = []
+    i, seen_title = 0, False
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            if blocks:
+                blk, raw = blocks[-1]
+                blocks[-1] = (blk, raw + line)
+            else:
+                blocks.append((_Pending("blank", [line]), line))
+            i += 1
+            continue
+        if line.lstrip().startswith("```"):
+            j = i + 1
+            while j < len(lines) and not lines[j].lstrip().startswith("```"):
+                j += 1
+            chunk = lines[i: j + 1]
+            blocks.append((_Pending("fence", chunk), "".join(chunk)))
+            i = j + 1
+            continue
+        kind, level = _classify(line, seen_title)
+        seen_title = seen_title or kind == "title"
+        if kind == "table":
+            j = i
+            while j < len(lines) and lines[j].lstrip().startswith("|"):
+                j += 1
+            chunk = lines[i:j]
+            blocks.append((_Pending("table", chunk), "".join(chunk)))
+            i = j
+            continue
+        blocks.append((_Pending(kind, [line], level), line))
+        i += 1
+    return blocks
+
+
+def _inline_frame(kind: str, line: str) -> tuple[str, str, str]:
+    """(prefix, content, suffix) of a one-line text block."""
+    content = line.rstrip("\r\n")
+    if kind in ("title", "heading") and content.lstrip().startswith("#"):
+        m = _HEADING.match(content)
+        assert m is not None
+        return content[: m.end()], content[m.end():], ""
+    if kind == "quote":
+        m = re.match(r"\s*>\s?", content)
+        assert m is not None
+        return content[: m.end()], content[m.end():], ""
+    hm = _HTML_BLOCK.match(content.lstrip())
+    if hm and kind in ("html", "heading"):
+        lead = len(content) - len(content.lstrip())
+        prefix = content[: lead + hm.end()]
+        rest = content[lead + hm.end():]
+        close = re.search(rf"</{hm.group(1)}>\s*$", rest, re.I)
+        if close:
+            return prefix, rest[: close.start()], rest[close.start():]
+        return prefix, rest, ""
+    return "", content, ""
+
+
+def _is_source_line(text: str) -> bool:
+    return "原文链接" in text or "微信公众号" in text or text.startswith(("来源", "来源：", "来源:"))
+
+
+# -- metadata ------------------------------------------------------------------------------------
+def _front_matter_meta(fm: str) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for line in fm.splitlines()[1:-1]:
+        m = re.match(r"^(\w+):\s*(.*)$", line)
+        if not m:
+            continue
+        key, val = m.group(1), m.group(2).strip()
+        if val.startswith("[") and val.endswith("]"):
+            data[key] = [v.strip().strip("\"'") for v in val[1:-1].split(",") if v.strip()]
+        else:
+            data[key] = val.strip("\"'")
+    mapped: dict[str, object] = {k: data[k] for k in ("title", "tags", "categories", "author", "url", "id")
+                                 if k in data}
+    if "date" in data:
+        mapped["published"] = data["date"]
+    if "account" in data or "source" in data:
+        mapped["account"] = data.get("account") or data.get("source")
+    return mapped
+
+
+def _source_meta(text: str, spans: list[Span]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    acc = re.split(r"微信公众号|\s*原文链接|\s+", text.strip(), maxsplit=1)[0].strip()
+    if acc:
+        data["account"] = acc
+    for sp in spans:
+        if sp.layer == "link" and sp.tag and sp.tag.startswith("[]("):
+            data["url"] = sp.tag[3:-1]
+    return data
+
+
+# -- public API ------------------------------------------------------------------------------------
+def read_note(source: str, note_id: str = "") -> Doc:
+    """Read a note in the notation into a :class:`Doc`."""
+    if "\x00" in source:
+        raise NotationError("this is not text (it contains NUL bytes)")
+    front, rest = _split_front_matter(source)
+    body, footer = _split_footer(rest)
+    builder = DocBuilder()
+    meta: dict[str, object] = {"id": note_id}
+    if front:
+        builder.add("frontmatter", raw=front, tail="")
+        meta.update(_front_matter_meta(front))
+    seen_paragraph = False
+    for pending, raw in _group_lines(body):
+        kind = pending.kind
+        if kind not in TEXT_BLOCKS:
+            builder.add(kind, raw=raw, tail="")
+            continue
+        prefix, content, suffix = _inline_frame(kind, pending.lines[0])
+        text, spans = parse_inline(content)
+        if kind == "quote" and not seen_paragraph and _is_source_line(text):
+            kind = "source"
+            meta.update({k: v for k, v in _source_meta(text, spans).items() if k not in meta or not meta[k]})
+        if kind == "title":
+            meta.setdefault("title", text.strip())
+        seen_paragraph = seen_paragraph or kind in ("paragraph", "html")
+        tail = raw[len(pending.lines[0].rstrip("\r\n")):]
+        builder.add(kind, text, spans, level=pending.level, prefix=prefix, suffix=suffix, raw=raw, tail=tail)
+    if footer:
+        builder.add("footer", raw=footer, tail="")
+        m = re.search(r"^> URL:\s*(\S+)", footer, re.M)
+        if m and not meta.get("url"):
+            meta["post_url"] = m.group(1)
+    meta.pop("post_url", None)
+    return builder.build(Meta.from_dict(meta))
+
+
+_DEFAULT_LAYOUT = {"break": "------", "footer": "", "blank": "", "frontmatter": "", "fence": "",
+                   "image": "", "table": ""}
+
+
+def _block_spans(doc: Doc, block: Block) -> list[Span]:
+    out = []
+    for sp in doc.all_spans():
+        if sp.layer == "void":
+            if block.start <= sp.start <= block.end:
+                out.append(sp)
+        elif sp.start < block.end and sp.end > block.start:
+            out.append(Span(max(sp.start, block.start), min(sp.end, block.end), sp.layer, sp.tag, sp.origin))
+    return out
+
+
+def render_block(doc: Doc, block: Block) -> str:
+    """One block in the notation, with the blank lines that follow it."""
+    if block.kind not in TEXT_BLOCKS:
+        return block.raw if block.raw is not None else _DEFAULT_LAYOUT.get(block.kind, "") + block.tail
+    spans = _block_spans(doc, block)
+    text = doc.block_text(block)
+    if block.raw is not None and block.digest == block_digest(text, spans, block.start):
+        return block.raw
+    rel = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin) for s in spans]
+    return block.prefix + render_inline(text, rel) + block.suffix + block.tail
+
+
+def write_note(doc: Doc) -> str:
+    """Render a document in the notation."""
+    return "".join(render_block(doc, b) for b in doc.blocks)

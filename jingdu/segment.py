@@ -1,0 +1,96 @@
+"""Sentences and words.
+
+Sentences are cut exactly as the referee cuts them (``shared/eval/score.py``): at 。！？；!?;
+(with closing quotes and brackets kept on the sentence) and at block boundaries.  Offsets are
+into ``Doc.text``.  Words come from jieba.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jingdu.model import Block, Doc
+
+SENT_END = frozenset("。！？；!?;")
+CLOSERS = frozenset("”’」』）)】")
+#: Blocks whose text is article prose (title and source line are not).
+PROSE_BLOCKS = ("paragraph", "heading", "quote", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    block: int  # index into Doc.blocks
+    index_in_block: int
+    text: str
+
+
+def _cuts(text: str) -> list[int]:
+    cuts = []
+    for i, ch in enumerate(text):
+        if ch in SENT_END:
+            j = i + 1
+            while j < len(text) and text[j] in CLOSERS:
+                j += 1
+            cuts.append(j)
+    return cuts
+
+
+def split_block(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence ranges of one block's text, whitespace trimmed; absolute when ``offset`` given."""
+    out = []
+    start = 0
+    for cut in [*_cuts(text), len(text)]:
+        if cut <= start:
+            continue
+        s, e = start, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((offset + s, offset + e))
+        start = cut
+    return out
+
+
+def sentences(doc: Doc, kinds: tuple[str, ...] = PROSE_BLOCKS) -> list[Sentence]:
+    """All sentences of the document's prose blocks, in order."""
+    out: list[Sentence] = []
+    for bi, block in enumerate(doc.blocks):
+        if block.kind not in kinds or block.end <= block.start:
+            continue
+        for k, (s, e) in enumerate(split_block(doc.block_text(block), block.start)):
+            out.append(Sentence(s, e, bi, k, doc.text[s:e]))
+    return out
+
+
+def block_of(doc: Doc, pos: int) -> Block | None:
+    for b in doc.blocks:
+        if b.start <= pos < b.end:
+            return b
+    return None
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """jieba's segmentation of ``text``."""
+    return _jieba().lcut(text)
+
+
+def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) for each jieba word of ``text``."""
+    return ((w, s, e) for w, s, e in _jieba().tokenize(text))
