@@ -11,6 +11,7 @@ are unchanged is written byte for byte as it was read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -31,7 +32,7 @@ _STAR, _EQ = "jdstar", "jdeq"
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
 _FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
-_BREAK = re.compile(r"^\s{0,3}(-{3,}|\*{3,}|_{3,})\s*$")
+_BREAK = re.compile(r"^[ \t]{0,3}(-{3,}|\*{3,}|_{3,})[ \t]*\r?$")
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", re.I)
 _RED = ("#ff0000", "red")
@@ -136,6 +137,8 @@ def parse_inline(line: str) -> tuple[str, list[Span]]:
 
 # -- rendering inline markup -----------------------------------------------------------------
 def open_tag(sp: Span) -> str:
+    if sp.layer == "void":
+        return sp.tag or ""
     if sp.tag:
         return "[" if sp.layer == "link" and sp.tag.startswith("[](") else sp.tag
     if sp.layer in DEFAULT_TAGS:
@@ -159,8 +162,13 @@ def _escape(text: str) -> str:
     return text.replace("**", "&#42;&#42;").replace("==", "&#61;&#61;")
 
 
-def render_inline(text: str, spans: list[Span]) -> str:
-    """Render text with spans (relative offsets) as nested inline markup."""
+def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] = _escape,
+                  opener: Callable[[Span], str] = open_tag, closer: Callable[[Span], str] = close_tag) -> str:
+    """Render text with spans (relative offsets) as nested inline markup.
+
+    Crossing spans are closed and reopened so the output nests; ``escape``, ``opener`` and
+    ``closer`` let other writers (the HTML page) reuse the nesting with their own markup.
+    """
     ordered = sorted((s for s in spans if s.layer != "void"),
                      key=lambda s: (s.start, -s.end, LAYER_RANK.get(s.layer, 9)))
     voids = sorted((s for s in spans if s.layer == "void"), key=lambda s: s.start)
@@ -172,21 +180,21 @@ def render_inline(text: str, spans: list[Span]) -> str:
         reopen: list[Span] = []
         while any(s.end <= pos for s in stack):
             top = stack.pop()
-            out.append(close_tag(top))
+            out.append(closer(top))
             if top.end > pos:
                 reopen.append(top)
         while vi < len(voids) and voids[vi].start == pos:
-            out.append(voids[vi].tag or "")
+            out.append(opener(voids[vi]))
             vi += 1
         for s in reversed(reopen):
-            out.append(open_tag(s))
+            out.append(opener(s))
             stack.append(s)
         while nxt < len(ordered) and ordered[nxt].start == pos:
-            out.append(open_tag(ordered[nxt]))
+            out.append(opener(ordered[nxt]))
             stack.append(ordered[nxt])
             nxt += 1
         if i + 1 < len(cuts):
-            out.append(_escape(text[pos:cuts[i + 1]]))
+            out.append(escape(text[pos:cuts[i + 1]]))
     return "".join(out)
 
 
@@ -216,7 +224,7 @@ def _split_front_matter(source: str) -> tuple[str, str]:
 
 
 def _classify(line: str, seen_title: bool) -> tuple[str, int]:
-    s = line.strip()
+    s = line.strip(" \t\r\n")  # an ideographic-space indent makes a paragraph
     if _BREAK.match(line):
         return "break", 0
     m = _HEADING.match(line)
@@ -251,9 +259,9 @@ def _group_lines(body: str) -> list[tuple[_Pending, str]]:
                 blocks.append((_Pending("blank", [line]), line))
             i += 1
             continue
-        if line.lstrip().startswith("```"):
+        if line.lstrip(" \t").startswith("```"):
             j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith("```"):
+            while j < len(lines) and not lines[j].lstrip(" \t").startswith("```"):
                 j += 1
             chunk = lines[i: j + 1]
             blocks.append((_Pending("fence", chunk), "".join(chunk)))
@@ -263,7 +271,7 @@ def _group_lines(body: str) -> list[tuple[_Pending, str]]:
         seen_title = seen_title or kind == "title"
         if kind == "table":
             j = i
-            while j < len(lines) and lines[j].lstrip().startswith("|"):
+            while j < len(lines) and lines[j].lstrip(" \t").startswith("|"):
                 j += 1
             chunk = lines[i:j]
             blocks.append((_Pending("table", chunk), "".join(chunk)))

@@ -1,0 +1,104 @@
+"""Commands for notes as data: ingest, convert, show, demo."""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import partial
+from importlib import resources
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from jingdu.cli.common import fail, out_console, run_batch
+from jingdu.convert import extension, render
+from jingdu.errors import JingduError
+from jingdu.ingest import IngestOptions, load
+from jingdu.model import Doc
+from jingdu.notation import write_note
+
+LAYER_STYLES = {"highlight": "on #fff88f", "bold": "bold", "red": "#ff0000", "underline": "underline"}
+
+
+class OutFormat(str, Enum):
+    md = "md"
+    json = "json"
+    html = "html"
+    w3c = "w3c"
+
+
+def _ingest_one(name: str, options: IngestOptions) -> str:
+    return write_note(load(name, options))
+
+
+def _convert_one(name: str, fmt: str) -> str:
+    return render(load(name), fmt)
+
+
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files (HTML pages, notes, text, JSON) or http(s) URLs."),
+    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.md."),
+    timeout: float = typer.Option(15.0, help="Seconds to wait for a URL."),
+    max_mb: float = typer.Option(20.0, help="Refuse inputs larger than this many MB."),
+) -> None:
+    """Read articles (WeChat pages, news pages, notes, plain text, URLs) into notes in the notation."""
+    options = IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout)
+    result = run_batch(inputs, partial(_ingest_one, options=options), out, "md", label="ingest")
+    raise typer.Exit(result.exit_code)
+
+
+def convert(
+    inputs: list[str] = typer.Argument(..., help="Notes (.md) or JSON notes (.json)."),
+    to: OutFormat = typer.Option(OutFormat.md, "--to", help="md, json, html (a standalone page) or w3c."),
+    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.<ext>."),
+) -> None:
+    """Convert notes between the notation, JSON, a standalone HTML page and W3C annotations."""
+    result = run_batch(inputs, partial(_convert_one, fmt=to.value), out, extension(to.value), label="convert")
+    raise typer.Exit(result.exit_code)
+
+
+def styled(doc: Doc) -> Text:
+    """The note as Rich text: yellow background, bold and red as the blog shows them."""
+    text = Text(doc.text)
+    for layer, style in LAYER_STYLES.items():
+        for sp in doc.spans(layer):
+            text.stylize(style + (" italic" if sp.origin == "model" and layer == "bold" else ""), sp.start, sp.end)
+    for block in doc.blocks:
+        if block.kind in ("title", "heading"):
+            text.stylize("bold underline", block.start, block.end)
+    return text
+
+
+def show(note: str = typer.Argument(..., help="A note, page, text file or URL.")) -> None:
+    """Print a note in the terminal with its marks in colour."""
+    try:
+        doc = load(note)
+    except JingduError as exc:
+        raise fail(f"{note}: {exc}") from None
+    out_console.print(styled(doc))
+
+
+def demo(
+    save: Path | None = typer.Option(None, "-o", "--out", help="Also write the annotated note here."),
+) -> None:
+    """Annotate the bundled example article and show the result."""
+    from jingdu.annotate import annotate
+
+    source = resources.files("jingdu.examples").joinpath("sample.md").read_text(encoding="utf-8")
+    from jingdu.notation import read_note
+
+    doc = annotate(read_note(source, note_id="sample"))
+    out_console.print(styled(doc))
+    counts = ", ".join(f"{layer} {len(doc.spans(layer))}" for layer in ("highlight", "bold", "red"))
+    out_console.print(f"\n[dim]marks: {counts}[/dim]")
+    if save is not None:
+        from jingdu.fsutil import write_atomic
+
+        write_atomic(save, write_note(doc))
+
+
+def register(app: typer.Typer, bench_app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(convert)
+    app.command()(show)
+    app.command()(demo)

@@ -1,0 +1,114 @@
+"""A standalone HTML page that shows a note as the blog does (yellow, bold, red), sanitised.
+
+The page is rendered from the document model, never from the article's own markup: every
+character of text is escaped, marks become a fixed set of tags and classes, links and images
+keep only http(s) URLs, and the body is passed through nh3's allow-list sanitiser as well.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+from jingdu.model import Block, Doc, Span
+from jingdu.notation import _block_spans, render_inline
+
+ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "hr", "mark", "strong", "span",
+                "u", "a", "img", "br", "pre", "code", "figure", "section", "div"}
+ALLOWED_ATTRS = {"mark": {"class", "data-origin"}, "span": {"class", "data-origin"},
+                 "strong": {"class", "data-origin"}, "u": {"class"}, "a": {"href", "title"},
+                 "img": {"src", "alt", "loading"}, "p": {"class"}, "div": {"class"},
+                 "blockquote": {"class"}, "section": {"class"}, "pre": {"class"}}
+CSS = """
+body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:17px/1.9 "Noto Serif CJK SC","Songti SC",serif;color:#222}
+h1{font-size:1.6rem;line-height:1.4} blockquote{color:#666;border-left:3px solid #ddd;margin:0;padding-left:1rem}
+mark.hl{background:#fff88f;color:inherit} span.red{color:#ff0000} span.color{color:#00aaff}
+mark.background{background:rgba(240,200,0,.2)} [data-origin=model]{outline:1px dashed #c90;outline-offset:1px}
+pre{background:#f6f6f6;padding:.8rem;overflow:auto} img{max-width:100%}
+"""
+_SAFE_URL = re.compile(r"^https?://", re.I)
+
+
+def _url_of(tag: str | None) -> str:
+    m = re.search(r"\]\(([^)]*)\)|href=\"([^\"]*)\"|src=\"([^\"]*)\"", tag or "")
+    url = next((g for g in (m.groups() if m else ()) if g), "")
+    return url if _SAFE_URL.match(url) else ""
+
+
+def _open(sp: Span) -> str:
+    origin = f' data-origin="{sp.origin}"' if sp.origin != "note" else ""
+    if sp.layer == "void":
+        return "<br>" if (sp.tag or "").lower().startswith("<br") else ""
+    if sp.layer == "link":
+        url = _url_of(sp.tag)
+        return f'<a href="{html.escape(url)}">' if url else "<span>"
+    return {
+        "highlight": f'<mark class="hl"{origin}>', "bold": f"<strong{origin}>",
+        "red": f'<span class="red"{origin}>', "underline": "<u>", "color": '<span class="color">',
+        "background": '<mark class="background">',
+    }.get(sp.layer, "<span>")
+
+
+def _close(sp: Span) -> str:
+    if sp.layer == "void":
+        return ""
+    if sp.layer == "link":
+        return "</a>" if _url_of(sp.tag) else "</span>"
+    return {"highlight": "</mark>", "bold": "</strong>", "underline": "</u>",
+            "background": "</mark>"}.get(sp.layer, "</span>")
+
+
+def _inline(doc: Doc, block: Block) -> str:
+    spans = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin)
+             for s in _block_spans(doc, block)]
+    return render_inline(doc.block_text(block), spans, escape=html.escape, opener=_open, closer=_close)
+
+
+def _layout(block: Block) -> str:
+    raw = (block.raw or "").strip()
+    if block.kind == "break":
+        return "<hr>"
+    if block.kind == "image":
+        url = _url_of(raw.replace("![", "[", 1))
+        return f'<figure><img src="{html.escape(url)}" alt="" loading="lazy"></figure>' if url else ""
+    if block.kind in ("fence", "table"):
+        return f'<pre class="{block.kind}">{html.escape(raw)}</pre>'
+    return ""
+
+
+def block_html(doc: Doc, block: Block) -> str:
+    if block.kind in ("title",):
+        return f"<h1>{_inline(doc, block)}</h1>"
+    if block.kind == "heading":
+        level = min(max(block.level, 2), 6)
+        return f"<h{level}>{_inline(doc, block)}</h{level}>"
+    if block.kind in ("source", "quote"):
+        return f'<blockquote class="{block.kind}">{_inline(doc, block)}</blockquote>'
+    if block.kind in ("paragraph", "html"):
+        return f"<p>{_inline(doc, block)}</p>"
+    return _layout(block)
+
+
+def sanitize(fragment: str) -> str:
+    """nh3's allow-list over a fragment: no script, no event handler, http(s) links only."""
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS,
+                     url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
+
+
+def note_fragment(doc: Doc) -> str:
+    """The note's body as sanitised HTML (no <html> shell), for pages that embed it."""
+    return sanitize("\n".join(h for b in doc.blocks if (h := block_html(doc, b))))
+
+
+def to_html_page(doc: Doc) -> str:
+    """A complete, self-contained HTML page for the note."""
+    title = html.escape(doc.title or "jingdu note")
+    return (
+        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src https: http:; "
+        "style-src 'unsafe-inline'\">\n"
+        f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<article>\n"
+        f"{note_fragment(doc)}\n</article>\n</body>\n</html>\n"
+    )
