@@ -207,12 +207,11 @@ class _Pending:
 
 
 def _split_footer(source: str) -> tuple[str, str]:
-    m = None
-    for m in _FOOTER.finditer(source):
-        pass
-    if m is None:
+    matches = list(_FOOTER.finditer(source))
+    if not matches:
         return source, ""
-    return source[: m.start() + 1], source[m.start() + 1:]
+    cut = matches[-1].start() + 1
+    return source[:cut], source[cut:]
 
 
 def _split_front_matter(source: str) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ from jingdu.notation import write_note
 LAYER_STYLES = {"highlight": "on #fff88f", "bold": "bold", "red": "#ff0000", "underline": "underline"}
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     md = "md"
     json = "json"
     html = "html"
