@@ -1,0 +1,59 @@
+"""Stage: extract what a writer reuses from an article — figures, policy terms, quotable lines
+and the outline.
+
+``extract(doc) -> dict`` returns one JSON-ready object (the shape is stable; new keys may be
+added, none removed or renamed)::
+
+    {
+      "id": str,                      # Doc.meta.id (the note's file stem)
+      "title": str,
+      "source": {"account": str, "url": str},
+      "facts": [{                     # figures, in text order (jingdu.extract.facts)
+          "surface": str,             # the figure as written, e.g. "超2.5万家", "同比增长42.7%"
+          "value": int | float,       # in the base unit: 3.83万亿元 -> 3830000000000; 9.7% -> 9.7;
+                                      # a decline (下降3%) is negative; a range gives its low end
+          "high": int | float,        # only for ranges (3至5万元): the high end
+          "unit": str,                # 元 | 美元 | 家 | 项 | 件 | 秒 | 毫米 | % | 个百分点 | 倍 | 位 (rank) | "" …
+          "qualifier": str | None,    # bounding word before the figure as written: 超, 超过, 逾, 近, 约, 达 …
+          "kind": str,                # amount | count | growth | share | rank | measure
+          "period": str | None,       # 2025年前三季度, 截至2024年底, “十四五”期间 …
+          "subject": str | None,      # what it measures, e.g. 深圳规上工业总产值
+          "sentence": str,            # the sentence it is in
+          "start": int, "end": int,   # offsets of surface in Doc.text
+      }],
+      "terms": [{"term": str, "kind": "lexicon" | "coinage" | "formula" | "slogan",
+                 "count": int, "start": int, "end": int}],        # most frequent first
+      "quotes": [{"text": str, "start": int, "end": int,
+                  "patterns": [str],  # parallel-yi | from-to | antithesis | parallel | speech | highlight
+                  "speaker": str | None, "highlight": str | None}],  # in text order
+      "outline": {"title": str, "lead": str | None,
+                  "sections": [{"heading": str, "level": int, "topic": str | None,
+                                "start": int, "end": int, "paragraphs": int}]},
+    }
+
+``outline_mermaid(doc)`` and ``outline_markdown(doc)`` draw the outline.
+"""
+
+from __future__ import annotations
+
+from jingdu.extract.facts import Fact, find_facts
+from jingdu.extract.outline import outline, outline_markdown, outline_mermaid
+from jingdu.extract.quotes import Quote, find_quotes
+from jingdu.extract.terms import Term, find_terms
+from jingdu.model import Doc
+
+__all__ = ["Fact", "Quote", "Term", "extract", "find_facts", "find_quotes", "find_terms", "outline",
+           "outline_markdown", "outline_mermaid"]
+
+
+def extract(doc: Doc) -> dict[str, object]:
+    """Everything a writer reuses from ``doc`` as one JSON-ready dict (shape in the module doc)."""
+    return {
+        "id": doc.meta.id,
+        "title": doc.title,
+        "source": {"account": doc.meta.account, "url": doc.meta.url},
+        "facts": [f.to_dict() for f in find_facts(doc)],
+        "terms": [t.to_dict() for t in find_terms(doc)],
+        "quotes": [q.to_dict() for q in find_quotes(doc)],
+        "outline": outline(doc),
+    }
