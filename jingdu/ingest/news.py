@@ -1,0 +1,253 @@
+"""News pages (人民网, 新华网, paper editions, the blog that publishes the corpus, unknown sites).
+
+Known sites are read with the selectors in :data:`SITES` (data, one row per site); an unknown
+site falls back to trafilatura for its main text.  Every reader lays the document out like the
+notation: a ``title`` block, an optional ``source`` line, then paragraphs, headings, breaks and
+images, with the page's own bold/colour/highlight marks kept as spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+from lxml.html import HtmlElement
+
+from jingdu.errors import NotAnArticle
+from jingdu.ingest.html import RawBlock, Walker, add_blocks, clean_text, drop_trailing_breaks, meta_content
+from jingdu.model import Doc, DocBuilder, Meta, Span
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Site:
+    """How to read one kind of page; every field is a list of XPath expressions tried in order."""
+
+    name: str
+    detect: tuple[str, ...]  # the page is of this kind when one of these matches
+    body: tuple[str, ...]
+    title: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    account: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()  # elements inside the body that are not text
+    site_name: str = ""
+    source_quote: bool = False  # a leading blockquote with 原文链接 is the source line
+    cut_at: tuple[str, ...] = ()  # the article ends before the first of these body children
+
+
+SITES: tuple[Site, ...] = (
+    Site("blog",
+         detect=('//article[contains(@class,"single")]//div[@id="content"]',),
+         body=('//article[contains(@class,"single")]//div[@id="content"]',),
+         title=('//h1[contains(@class,"single-title")]',),
+         date=('//div[contains(@class,"post-meta")]//span[starts-with(@title,"发布于")]/@title',
+               '//div[contains(@class,"post-meta")]//time/@datetime'),
+         drop=('.//a[contains(@class,"heading-mark")]',),
+         # the blog's notes end where the post's password-protected (encrypted) part begins
+         cut_at=('self::fixit-encryptor',),
+         source_quote=True),
+    Site("people",
+         detect=('//div[@id="rwb_zw"]', '//div[contains(@class,"rm_txt_con")]'),
+         body=('//div[@id="rwb_zw"]', '//div[contains(@class,"rm_txt_con")]', '//div[@class="box_con"]'),
+         title=('//div[contains(@class,"text_title")]//h1', '//div[contains(@class,"rm_txt")]//h1', '//h1'),
+         date=('//div[contains(@class,"text_title")]//div[contains(@class,"box01")]/div[1]',
+               '//div[contains(@class,"col-1-1")]', '//meta[@name="publishdate"]/@content'),
+         drop=('.//div[contains(@class,"edit")]', './/div[contains(@class,"zdfy")]',
+               './/div[contains(@class,"box_pic")][not(.//img)]'),
+         site_name="人民网"),
+    Site("paper",
+         detect=('//div[@id="ozoom"]',),
+         body=('//div[@id="ozoom"]',),
+         title=('//div[contains(@class,"article")]/h1', '//h1'),
+         date=('//div[contains(@class,"date")]', '//p[contains(@class,"date")]'),
+         site_name="人民日报"),
+    Site("xinhua",
+         detect=('//div[@id="p-detail"]', '//div[@id="detail"]', '//span[@id="detailContent"]'),
+         body=('//div[@id="p-detail"]', '//div[@id="detail"]', '//span[@id="detailContent"]'),
+         title=('//div[contains(@class,"h-title")]', '//span[contains(@class,"title")]', '//h1'),
+         date=('//span[contains(@class,"h-time")]', '//div[contains(@class,"header-time")]',
+               '//span[contains(@class,"time")]'),
+         drop=('.//div[contains(@class,"lb")]', './/div[contains(@class,"zan-wap")]',
+               './/div[contains(@class,"p-tags")]', './/div[contains(@class,"tiyi")]'),
+         site_name="新华网"),
+)
+#: Site names by host, for pages whose name is not in their tags.
+HOST_NAMES: dict[str, str] = {
+    "people.com.cn": "人民网", "xinhuanet.com": "新华网", "news.cn": "新华网", "cctv.com": "央视网",
+    "gmw.cn": "光明网", "chinadaily.com.cn": "中国日报网", "qstheory.cn": "求是网", "gov.cn": "中国政府网",
+    "cyol.com": "中国青年网", "chinanews.com.cn": "中国新闻网", "ce.cn": "中国经济网",
+}
+_TITLE_SUFFIX = re.compile(r"\s*(?:[-_|–—]{1,2}|——)\s*([^-_|–—]{2,12})\s*$")
+_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_SOURCE_LINE = re.compile(r"原文链接|微信公众号|^来源")
+_BLOB = re.compile(r"^[A-Za-z0-9+/=]{60,}$")
+
+
+# -- small helpers -----------------------------------------------------------------------------
+def first_text(root: HtmlElement, xpaths: tuple[str, ...]) -> str:
+    for xp in xpaths:
+        for hit in root.xpath(xp):
+            v = clean_text(hit if isinstance(hit, str) else hit.text_content())
+            if v:
+                return v
+    return ""
+
+
+def first_element(root: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:
+    for xp in xpaths:
+        hits = [h for h in root.xpath(xp) if not isinstance(h, str)]
+        if hits:
+            return max(hits, key=lambda h: len(h.text_content()))
+    return None
+
+
+def parse_date(text: str) -> str:
+    """ISO 8601 in Asia/Shanghai from the first date in ``text``; '' when none."""
+    m = _DATE.search(text or "")
+    if not m:
+        return ""
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    hh, mm, ss = (int(m.group(i)) if m.group(i) else 0 for i in (4, 5, 6))
+    try:
+        return datetime(y, mo, d, hh, mm, ss, tzinfo=SHANGHAI).isoformat()
+    except ValueError:
+        return ""
+
+
+def site_of(root: HtmlElement, url: str, fallback: str = "") -> str:
+    name = meta_content(root, "og:site_name", "site_name", "application-name")
+    if name:
+        return name
+    host = urlparse(url).hostname or ""
+    for domain, label in HOST_NAMES.items():
+        if host == domain or host.endswith("." + domain):
+            return label
+    if fallback:
+        return fallback
+    m = _TITLE_SUFFIX.search(clean_text(root.findtext(".//title") or ""))
+    return m.group(1) if m else ""
+
+
+def page_title(root: HtmlElement, site: Site | None) -> str:
+    title = first_text(root, site.title) if site else ""
+    if not title:
+        title = meta_content(root, "og:title", "twitter:title")
+    if not title:
+        raw = clean_text(root.findtext(".//title") or "")
+        title = re.split(r"\s*(?:--|_|\||-\s)", raw)[0] if raw else ""
+    return title
+
+
+def detect_site(root: HtmlElement) -> Site | None:
+    for site in SITES:
+        if any(root.xpath(xp) for xp in site.detect):
+            return site
+    return None
+
+
+# -- body ---------------------------------------------------------------------------------------
+def _drop(body: HtmlElement, xpaths: tuple[str, ...]) -> None:
+    for xp in xpaths:
+        for el in body.xpath(xp):
+            parent = el.getparent()
+            if parent is not None:
+                el.drop_tree()
+
+
+def _source_block(el: HtmlElement) -> RawBlock | None:
+    """A leading blockquote naming the source (``X微信公众号 原文链接``) as a source line."""
+    text = clean_text(el.text_content())
+    if not text or not _SOURCE_LINE.search(text) or len(text) > 120:
+        return None
+    spans = []
+    for a in el.iter("a"):
+        label, href = clean_text(a.text_content()), a.get("href") or ""
+        at = text.find(label) if label else -1
+        if at >= 0 and href:
+            spans.append(Span(at, at + len(label), "link", f"[]({href})"))
+    return RawBlock("source", text, spans, prefix="> ")
+
+
+def _is_blob(block: RawBlock) -> bool:
+    return block.raw is None and bool(_BLOB.match(block.text.replace(" ", "")))
+
+
+def _cut(body: HtmlElement, xpaths: tuple[str, ...]) -> None:
+    children = list(body)
+    for i, child in enumerate(children):
+        if any(child.xpath(xp) for xp in xpaths):
+            for rest in children[i:]:
+                body.remove(rest)
+            return
+
+
+def body_blocks(body: HtmlElement, site: Site) -> list[RawBlock]:
+    _drop(body, site.drop)
+    _cut(body, site.cut_at)
+    blocks: list[RawBlock] = []
+    children = list(body)
+    if site.source_quote and children and children[0].tag == "blockquote":
+        quote = children[0]
+        parts = [c for c in quote if c.tag == "p"]
+        first = parts[0] if len(parts) > 1 else quote
+        src = _source_block(first)
+        if src is not None:
+            blocks.append(src)
+            (first if first is not quote else quote).drop_tree()
+    walker = Walker(keep_hidden=False)
+    blocks += [b for b in walker.walk(body) if not _is_blob(b)]
+    return drop_trailing_breaks(blocks)
+
+
+def fallback_blocks(html: str) -> list[RawBlock]:
+    """Main text of an unknown page via trafilatura, one paragraph per line."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    return [RawBlock("paragraph", line.strip()) for line in text.splitlines() if line.strip()]
+
+
+# -- the reader ---------------------------------------------------------------------------------
+def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") -> Doc:
+    """Read a news page (any site but WeChat) into a document."""
+    site = detect_site(root)
+    title = page_title(root, site)
+    body = first_element(root, site.body) if site else None
+    blocks = body_blocks(body, site) if body is not None and site else fallback_blocks(html)
+    blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
+    if not any(b.raw is None for b in blocks):
+        raise NotAnArticle("no article text found on this page")
+    date_text = first_text(root, site.date) if site else ""
+    published = parse_date(date_text) or parse_date(meta_content(
+        root, "article:published_time", "publishdate", "PubDate", "pubdate", "og:release_date"))
+    source = next((b for b in blocks if b.kind == "source"), None)
+    account = _account_from_source(source) if source else site_of(root, url, site.site_name if site else "")
+    builder = DocBuilder()
+    if title:
+        builder.add("title", title, prefix="# ")
+    add_blocks(builder, blocks)
+    meta = Meta(title=title, account=account, url=_source_url(source) or url, published=published,
+                author=meta_content(root, "author", "article:author") if site and site.name != "people" else "",
+                tags=tuple(first_texts(root, '//a[contains(@class,"post-tag")]')),
+                categories=tuple(first_texts(root, '//a[contains(@class,"post-category")]')), id=note_id)
+    return builder.build(meta)
+
+
+def first_texts(root: HtmlElement, xpath: str) -> list[str]:
+    return [t for t in (clean_text(el.text_content()) for el in root.xpath(xpath)) if t]
+
+
+def _account_from_source(block: RawBlock) -> str:
+    return re.split(r"微信公众号|\s*原文链接|\s+", block.text.strip(), maxsplit=1)[0].strip()
+
+
+def _source_url(block: RawBlock | None) -> str:
+    if block is None:
+        return ""
+    for sp in block.spans:
+        if sp.layer == "link" and sp.tag:
+            return sp.tag[3:-1]
+    return ""
