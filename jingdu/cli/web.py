@@ -1,0 +1,47 @@
+"""``jingdu serve``: the web workbench on this machine (loopback by default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jingdu.cli.common import err_console, fail
+
+
+def _default_db() -> Path:
+    try:
+        from jingdu.bank.schema import default_path
+    except ImportError:
+        return Path.home() / ".local" / "share" / "jingdu" / "bank.db"
+    return default_path()
+
+
+def serve(
+    db: Annotated[Path | None, typer.Option("--db", help="the bank (SQLite file) [default: $JINGDU_HOME/bank.db]")]
+    = None,
+    host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it on this machine")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    no_annotate: Annotated[bool, typer.Option("--no-annotate", help="do not suggest marks for new notes")] = False,
+) -> None:
+    """Serve the workbench: read, correct and search notes in the browser."""
+    import uvicorn
+
+    from jingdu.errors import JingduError
+    from jingdu.web import WebOptions, create_app
+
+    path = db or _default_db()
+    try:
+        app = create_app(path, WebOptions(annotate=not no_annotate))
+    except (JingduError, OSError) as exc:
+        raise fail(f"cannot open the bank {path}: {exc}") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach it can read "
+                          "and change the bank")
+    err_console.print(f"jingdu workbench on http://{host}:{port}/ (bank {path})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer, bench_app: typer.Typer) -> None:
+    app.command("serve")(serve)

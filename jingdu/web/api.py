@@ -1,0 +1,192 @@
+"""The JSON API (``/api``).  Errors come in the one shape of :mod:`jingdu.web.errors`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from jingdu.errors import InputError
+from jingdu.model import Doc
+from jingdu.web import insight, marks
+from jingdu.web.errors import ApiError
+from jingdu.web.exports import FORMATS, note_markdown
+from jingdu.web.pipeline import body_source, read_source, suggest
+from jingdu.web.store import Store
+
+router = APIRouter(prefix="/api", tags=["api"])
+RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+
+
+class NoteIn(BaseModel):
+    """Exactly one of the four sources."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(None, description="pasted text (a note in the notation, HTML or plain text)")
+    html: str | None = Field(None, description="an article page's HTML")
+    markdown: str | None = Field(None, description="a note in the notation")
+    url: str | None = Field(None, description="an http(s) URL to read")
+
+
+class MarkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    layer: str = Field(..., description="highlight, bold, red or underline")
+    start: int = Field(..., ge=0, description="code-point offset into the note's text")
+    end: int = Field(..., ge=0)
+    action: Literal["add", "accept"] = "add"
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int | Literal["again", "hard", "good", "easy"]
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def span_list(doc: Doc, layer: str) -> list[dict[str, Any]]:
+    return [{"start": s.start, "end": s.end, "origin": s.origin} for s in doc.spans(layer)]
+
+
+def note_json(doc: Doc) -> dict[str, Any]:
+    """The note as the API answers it: text, blocks, and layers of {start, end, origin}."""
+    layers = {name: span_list(doc, name) for name in doc.layers if name not in ("void", "html")}
+    for name in ("highlight", "bold", "red"):
+        layers.setdefault(name, [])
+    blocks = [{"kind": b.kind, "start": b.start, "end": b.end, **({"level": b.level} if b.level else {})}
+              for b in doc.blocks]
+    return {"id": doc.meta.id, "meta": doc.meta.to_dict(), "title": doc.title, "text": doc.text,
+            "blocks": blocks, "layers": layers}
+
+
+def _read(request: Request, body: NoteIn) -> Doc:
+    data = body.model_dump(exclude_none=True)
+    try:
+        kind, value = body_source(data)
+    except InputError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from exc
+    return suggest(read_source(kind, value, request.app.state.options), request.app.state.options)
+
+
+@router.post("/annotate", summary="Read and annotate a note without storing it")
+def annotate_note(request: Request, body: NoteIn) -> dict[str, Any]:
+    return note_json(_read(request, body))
+
+
+@router.post("/notes", status_code=201, summary="Read, annotate and store a note")
+def add_note(request: Request, body: NoteIn) -> JSONResponse:
+    note_id = store_of(request).add(_read(request, body))
+    return JSONResponse({"id": note_id, "url": f"/notes/{note_id}"}, status_code=201)
+
+
+@router.get("/notes", summary="The most recently added notes")
+def list_notes(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
+    return {"notes": [{"id": n.id, "title": n.title, "account": n.account, "published": n.published,
+                       "themes": list(n.themes)} for n in store_of(request).recent(limit)]}
+
+
+@router.get("/notes/{note_id}", summary="A stored note with its marks")
+def get_note(request: Request, note_id: str) -> dict[str, Any]:
+    return note_json(store_of(request).doc(note_id))
+
+
+@router.get("/notes/{note_id}/extract", summary="Figures, outline and mind map of a note")
+def note_extract(request: Request, note_id: str) -> dict[str, Any]:
+    doc = store_of(request).doc(note_id)
+    extracted = insight.extract_or_none(doc)
+    tree = insight.outline(doc, extracted)
+    return {"figures": [f.__dict__ for f in insight.figures(doc, extracted)],
+            "outline": _tree_json(tree), "mermaid": insight.mermaid(doc, tree)}
+
+
+def _tree_json(node: insight.OutlineNode) -> dict[str, Any]:
+    return {"title": node.title, "start": node.start, "children": [_tree_json(k) for k in node.children]}
+
+
+def _change(request: Request, note_id: str, fn: Any, layer: str, start: int, end: int) -> dict[str, Any]:
+    store = store_of(request)
+    shown = store.doc(note_id)
+    store.set_marks(note_id, fn(shown, store.marks(note_id), layer, start, end))
+    doc = store.doc(note_id)
+    return {"id": note_id, "layers": note_json(doc)["layers"],
+            "suggestions": len(marks.suggestions(doc))}
+
+
+@router.post("/notes/{note_id}/marks", summary="Add the user's mark, or accept a suggested one")
+def add_mark(request: Request, note_id: str, body: MarkIn) -> dict[str, Any]:
+    fn = marks.accept_mark if body.action == "accept" else marks.add_mark
+    return _change(request, note_id, fn, body.layer, body.start, body.end)
+
+
+@router.delete("/notes/{note_id}/marks", summary="Remove the user's mark or reject a suggestion")
+async def remove_mark(request: Request, note_id: str, layer: str | None = None, start: int | None = None,
+                      end: int | None = None) -> dict[str, Any]:
+    if layer is None or start is None or end is None:
+        raw = await request.body()
+        if not raw:
+            raise ApiError(422, "invalid_request", "give layer, start and end (query or JSON body)")
+        try:
+            body = MarkIn.model_validate_json(raw)
+        except ValueError as exc:
+            raise ApiError(422, "invalid_request", "give layer, start and end (query or JSON body)") from exc
+        layer, start, end = body.layer, body.start, body.end
+    return _change(request, note_id, marks.remove_mark, layer, start, end)
+
+
+@router.get("/notes/{note_id}/export", summary="A note in the notation (Markdown), with the user's marks")
+def export_note(request: Request, note_id: str, include_model: bool = False) -> Response:
+    doc = store_of(request).doc(note_id)
+    return Response(note_markdown(doc, include_model), media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/search", summary="Search the bank's quotes, facts and terms")
+def search(request: Request, q: str = "", kind: str = "", theme: str = "", source: str = "",
+           limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    if kind and kind not in ("quote", "fact", "term", "note"):
+        raise ApiError(422, "invalid_request", f"unknown kind {kind!r}; one of quote, fact, term, note")
+    hits = store_of(request).search(q, kind=kind, theme=theme, source=source, limit=limit)
+    return {"query": q, "hits": [h.__dict__ | {"themes": list(h.themes)} for h in hits]}
+
+
+@router.get("/themes", summary="Theme collections with their item counts")
+def themes(request: Request) -> dict[str, Any]:
+    return {"themes": [{"name": n, "count": c} for n, c in store_of(request).themes()]}
+
+
+@router.get("/themes/{theme}", summary="The items of one theme")
+def theme_items(request: Request, theme: str) -> dict[str, Any]:
+    hits = store_of(request).theme_items(theme)
+    return {"theme": theme, "items": [h.__dict__ | {"themes": list(h.themes)} for h in hits]}
+
+
+@router.get("/review/due", summary="Cards due for review (FSRS)")
+def due(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
+    return {"cards": [c.__dict__ for c in store_of(request).due(limit)]}
+
+
+@router.post("/review/{card_id}", summary="Rate a card: 1 again, 2 hard, 3 good, 4 easy")
+def review(request: Request, card_id: str, body: Annotated[RatingIn, Body()]) -> dict[str, Any]:
+    rating = RATINGS[body.rating] if isinstance(body.rating, str) else body.rating
+    if rating not in (1, 2, 3, 4):
+        raise ApiError(422, "invalid_request", "rating must be 1-4 or again/hard/good/easy")
+    return store_of(request).review(card_id, rating)
+
+
+@router.get("/export", summary="Export notes (md, hugo) or cards (anki)")
+def export(request: Request, fmt: str = "md", note: Annotated[list[str] | None, Query()] = None,
+           theme: str = "") -> Response:
+    if fmt not in FORMATS:
+        raise ApiError(422, "invalid_request", f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    out = store_of(request).export(fmt, list(note or []), theme)
+    return Response(out.data, media_type=out.media_type, headers={"content-disposition": disposition(out.filename)})
+
+
+def disposition(filename: str) -> str:
+    """An attachment header whose name survives non-ASCII (RFC 6266 ``filename*``)."""
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

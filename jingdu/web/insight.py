@@ -1,0 +1,195 @@
+"""What the note page shows besides the text: figures, outline, mind map and bank items.
+
+Uses :mod:`jingdu.extract` when it is installed and falls back to small readers of the note's
+own marks otherwise (bold spans with a number are figures, headings make the outline).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jingdu.model import Doc
+
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|％|万亿元|亿元|万元|元|万人|人|个|项|家|公里|千米|米|吨|万吨|倍|年)?")
+_SENT_END = "。！？；!?;"
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: float
+    unit: str
+    text: str
+    start: int | None = None
+
+
+@dataclass
+class OutlineNode:
+    title: str
+    start: int | None = None
+    children: list[OutlineNode] = field(default_factory=list)
+
+
+def extract_or_none(doc: Doc) -> dict[str, Any] | None:
+    try:
+        from jingdu.extract import extract
+    except ImportError:
+        return None
+    try:
+        return extract(doc)
+    except Exception:  # an extractor failure must not take the page down
+        return None
+
+
+def _sentence_at(doc: Doc, pos: int) -> tuple[int, int]:
+    start = max(doc.text.rfind("\n", 0, pos), max(doc.text.rfind(c, 0, pos) for c in _SENT_END)) + 1
+    ends = [i for i in (doc.text.find(c, pos) for c in _SENT_END + "\n") if i >= 0]
+    return start, (min(ends) + 1 if ends else len(doc.text))
+
+
+def _to_float(raw: str) -> float | None:
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def figures(doc: Doc, extracted: dict[str, Any] | None = None) -> list[Figure]:
+    """Numbers worth a table: the extractor's facts, else bold spans holding a number."""
+    out: list[Figure] = []
+    for fact in (extracted or {}).get("facts") or []:
+        if not isinstance(fact, dict):
+            continue
+        text = str(fact.get("text") or fact.get("sentence") or "")
+        value = fact.get("value")
+        num = _to_float(str(value)) if value is not None else None
+        m = _NUMBER.search(str(fact.get("figure") or fact.get("number") or text))
+        if num is None and m:
+            num = _to_float(m.group(1))
+        if num is None:
+            continue
+        unit = str(fact.get("unit") or (m.group(2) if m and m.group(2) else ""))
+        label = str(fact.get("label") or fact.get("subject") or fact.get("indicator") or text[:24])
+        start = fact.get("start")
+        out.append(Figure(label, num, unit, text, start if isinstance(start, int) else None))
+    if out or extracted and extracted.get("facts") is not None:
+        return out
+    for sp in doc.spans("bold"):
+        words = doc.span_text(sp)
+        m = _NUMBER.search(words)
+        if not m or not m.group(2):
+            continue
+        num = _to_float(m.group(1))
+        if num is None:
+            continue
+        label = words[: m.start()].strip("，, ：:") or words
+        s, e = _sentence_at(doc, sp.start)
+        out.append(Figure(label[-24:], num, m.group(2), doc.text[s:e].strip(), sp.start))
+    return out
+
+
+def chart(figs: list[Figure]) -> list[dict[str, Any]]:
+    """Bars for the unit most figures share (values in different units are not comparable)."""
+    if not figs:
+        return []
+    units: dict[str, int] = {}
+    for f in figs:
+        units[f.unit] = units.get(f.unit, 0) + 1
+    unit = max(units, key=lambda u: units[u])
+    chosen = [f for f in figs if f.unit == unit][:12]
+    top = max((f.value for f in chosen), default=0) or 1.0
+    return [{"label": f.label, "value": f.value, "unit": f.unit, "width": round(300 * f.value / top, 1),
+             "y": 8 + i * 26} for i, f in enumerate(chosen)]
+
+
+def outline(doc: Doc, extracted: dict[str, Any] | None = None) -> OutlineNode:
+    """Title, section headings, and under each the section's first highlighted sentence."""
+    data = (extracted or {}).get("outline")
+    if isinstance(data, dict) and data.get("title") is not None:
+        return _node_from(data)
+    root = OutlineNode(doc.title or doc.meta.title or "(untitled)", 0)
+    current = root
+    highlights = [s for s in doc.spans("highlight")]
+    taken: set[int] = set()
+    for b in doc.blocks:
+        if b.kind == "heading" and b.end > b.start:
+            current = OutlineNode(doc.block_text(b).strip(), b.start)
+            root.children.append(current)
+        elif b.kind in ("paragraph", "quote", "html"):
+            for i, sp in enumerate(highlights):
+                if b.start <= sp.start < b.end and i not in taken and len(current.children) < 3:
+                    taken.add(i)
+                    current.children.append(OutlineNode(doc.span_text(sp).strip()[:60], sp.start))
+    return root
+
+
+def _node_from(data: dict[str, Any]) -> OutlineNode:
+    kids = data.get("children") or data.get("sections") or []
+    start = data.get("start")
+    return OutlineNode(str(data.get("title") or data.get("text") or ""), start if isinstance(start, int) else None,
+                       [_node_from(k) for k in kids if isinstance(k, dict)])
+
+
+def _mm_text(text: str) -> str:
+    return re.sub(r"[()\[\]{}\"<>]", " ", text).strip() or "…"
+
+
+def mermaid(doc: Doc, tree: OutlineNode) -> str:
+    """The outline as mermaid ``mindmap`` source (the extractor's own when it has one)."""
+    try:
+        from jingdu.extract.outline import outline_mermaid
+    except ImportError:
+        outline_mermaid = None
+    if outline_mermaid is not None:
+        try:
+            return str(outline_mermaid(doc))
+        except Exception:
+            pass
+    lines = ["mindmap", f"  root(({_mm_text(tree.title)}))"]
+
+    def walk(node: OutlineNode, depth: int) -> None:
+        for kid in node.children:
+            lines.append("  " * depth + _mm_text(kid.title))
+            walk(kid, depth + 1)
+
+    walk(tree, 2)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def theme_lexicon() -> dict[str, list[str]]:
+    try:
+        raw = resources.files("jingdu").joinpath("data/themes.json").read_text(encoding="utf-8")
+        data = json.loads(raw).get("themes", {})
+        return {str(k): [str(w) for w in v] for k, v in data.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def themes_of(text: str, tags: tuple[str, ...] = ()) -> tuple[str, ...]:
+    lex = theme_lexicon()
+    found = [t for t in tags if t in lex]
+    found += [t for t, words in lex.items() if t not in found and any(w in text for w in words)]
+    return tuple(found)
+
+
+def items(doc: Doc) -> list[dict[str, Any]]:
+    """Bank items drawn from a note's marks: quotes (highlights), terms (red), facts (bold + number)."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, layer in (("quote", "highlight"), ("term", "red"), ("fact", "bold")):
+        for sp in doc.spans(layer):
+            text = doc.span_text(sp).strip()
+            if kind == "fact" and not re.search(r"\d", text):
+                continue
+            if len(text) < 2 or (kind, text) in seen:
+                continue
+            seen.add((kind, text))
+            out.append({"kind": kind, "text": text, "start": sp.start, "end": sp.end,
+                        "themes": themes_of(text if kind != "term" else doc.text[:2000], doc.meta.tags)})
+    return out

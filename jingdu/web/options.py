@@ -1,0 +1,31 @@
+"""Tunables of the web workbench."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jingdu.model import Doc
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """Options of :func:`jingdu.web.create_app`."""
+
+    #: Largest request body accepted (bytes); a larger one is answered 413.
+    max_body: int = 5 * 1024 * 1024
+    #: Run the annotator on ingested notes (its marks are shown as suggestions).
+    annotate: bool = True
+    #: The annotator to use instead of ``jingdu.annotate.annotate`` (tests, other models).
+    annotator: Callable[[Doc], Doc] | None = None
+    #: Allow ingesting from a URL (the server fetches it).
+    allow_url: bool = True
+    #: Notes shown on the home page.
+    recent: int = 20
+    #: Hits shown by a search.
+    search_limit: int = 50
+    #: Cards shown per review session page.
+    review_batch: int = 20
+
+
+DEFAULT_WEB_OPTIONS = WebOptions()

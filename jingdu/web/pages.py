@@ -1,0 +1,124 @@
+"""The HTML pages of the workbench (Jinja2 templates, escaped by default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from jingdu.errors import InputError
+from jingdu.web import insight, marks
+from jingdu.web.errors import ApiError
+from jingdu.web.exports import FORMATS
+from jingdu.web.pipeline import read_source, read_upload, suggest
+from jingdu.web.render import SHOWN, render_doc
+from jingdu.web.security import csrf_ok, csrf_token
+from jingdu.web.store import Store
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(include_in_schema=False)
+LAYER_NAMES = {"highlight": "高亮 highlight", "bold": "加粗 bold", "red": "红字 red", "underline": "下划线 underline"}
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("csrf", csrf_token(request.app.state.secret))
+    context.setdefault("nav", name.split(".")[0])
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
+    return page(request, "error.html", status=status, status_code=status, code=code, message=message)
+
+
+def check_form(request: Request, token: str | None) -> None:
+    if not csrf_ok(request.app.state.secret, token):
+        raise ApiError(403, "csrf", "the form's CSRF token is missing or wrong; reload the page and try again")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return page(request, "home.html", notes=store_of(request).recent(request.app.state.options.recent))
+
+
+@router.post("/ingest")
+async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
+                 fmt: Annotated[str, Form()] = "text", url: Annotated[str, Form()] = "",
+                 file: Annotated[UploadFile | None, File()] = None) -> Response:
+    check_form(request, csrf)
+    options = request.app.state.options
+    if file is not None and file.filename:
+        data = await file.read(options.max_body + 1)
+        doc = read_upload(data, file.filename)
+    elif url.strip():
+        doc = read_source("url", url.strip(), options)
+    elif text.strip():
+        doc = read_source(fmt if fmt in ("text", "html", "markdown") else "text", text, options)
+    else:
+        raise InputError("paste a text, choose a file or give a URL")
+    note_id = store_of(request).add(suggest(doc, options))
+    return RedirectResponse(f"/notes/{note_id}", status_code=303)
+
+
+@router.get("/notes/{note_id}", response_class=HTMLResponse)
+def note(request: Request, note_id: str) -> HTMLResponse:
+    doc = store_of(request).doc(note_id)
+    extracted = insight.extract_or_none(doc)
+    figs = insight.figures(doc, extracted)
+    tree = insight.outline(doc, extracted)
+    pending = [{"layer": s.layer, "start": s.start, "end": s.end, "text": doc.span_text(s)}
+               for s in marks.suggestions(doc)]
+    present = [layer for layer in SHOWN if doc.spans(layer)]
+    return page(request, "note.html", doc=doc, note_id=note_id, body=render_doc(doc), figures=figs,
+                bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(doc, tree), pending=pending,
+                layers=[(k, LAYER_NAMES[k]) for k in SHOWN], present=present, nav="note")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = "", kind: str = "", theme: str = "", source: str = "") -> HTMLResponse:
+    store = store_of(request)
+    searched = bool(q or kind or theme or source)
+    hits = store.search(q, kind=kind, theme=theme, source=source,
+                        limit=request.app.state.options.search_limit) if searched else []
+    return page(request, "search.html", q=q, kind=kind, theme=theme, source=source, hits=hits,
+                searched=searched, facets=store.facets())
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review(request: Request) -> HTMLResponse:
+    cards = store_of(request).due(request.app.state.options.review_batch)
+    return page(request, "review.html", card=cards[0] if cards else None, left=len(cards))
+
+
+@router.post("/review/{card_id}")
+def rate(request: Request, card_id: str, csrf: Annotated[str, Form()] = "",
+         rating: Annotated[int, Form()] = 3) -> Response:
+    check_form(request, csrf)
+    if rating not in (1, 2, 3, 4):
+        raise InputError("rating must be 1, 2, 3 or 4")
+    store_of(request).review(card_id, rating)
+    return RedirectResponse("/review", status_code=303)
+
+
+@router.get("/themes", response_class=HTMLResponse)
+def themes(request: Request) -> HTMLResponse:
+    return page(request, "themes.html", themes=store_of(request).themes(), theme=None, items=[])
+
+
+@router.get("/themes/{theme}", response_class=HTMLResponse)
+def theme(request: Request, theme: str) -> HTMLResponse:
+    store = store_of(request)
+    return page(request, "themes.html", themes=store.themes(), theme=theme, items=store.theme_items(theme),
+                nav="themes")
+
+
+@router.get("/export", response_class=HTMLResponse)
+def export(request: Request) -> HTMLResponse:
+    store = store_of(request)
+    return page(request, "export.html", formats=FORMATS, notes=store.recent(200), themes=store.themes())

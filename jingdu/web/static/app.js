@@ -1,0 +1,160 @@
+/* jingdu workbench: layer toggles, marking a selection, accepting or rejecting suggestions.
+   No libraries; talks to the JSON API of this server only. */
+"use strict";
+
+(function () {
+  const note = document.getElementById("note");
+
+  function toast(message, bad) {
+    const el = document.getElementById("toast");
+    if (!el) return;
+    el.textContent = message;
+    el.className = bad ? "show bad" : "show";
+    window.clearTimeout(toast.timer);
+    toast.timer = window.setTimeout(function () { el.className = ""; }, 4000);
+  }
+
+  function cpLen(s) { return Array.from(s).length; }
+
+  async function call(method, url, body) {
+    const opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    const res = await fetch(url, opts);
+    const data = await res.json().catch(function () { return {}; });
+    if (!res.ok) {
+      const err = data.error || {};
+      throw new Error((err.code || res.status) + ": " + (err.message || res.statusText));
+    }
+    return data;
+  }
+
+  /* Offset in Doc.text of a DOM point inside the note. */
+  function pointOffset(node, off, atEnd) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const seg = node.parentElement && node.parentElement.closest("[data-o]");
+      if (seg) return Number(seg.dataset.o) + cpLen(node.data.slice(0, off));
+      node = node.parentElement;
+      off = 0;
+    }
+    if (!node || node.nodeType !== Node.ELEMENT_NODE) return null;
+    const own = node.closest("[data-o]");
+    if (own) return Number(own.dataset.o) + (off > 0 ? cpLen(own.textContent) : 0);
+    const segs = Array.from(note.querySelectorAll("[data-o]"));
+    const child = node.childNodes[off];
+    if (child) {
+      for (const seg of segs) {
+        const pos = child.compareDocumentPosition(seg);
+        if (seg === child || pos & Node.DOCUMENT_POSITION_CONTAINED_BY || pos & Node.DOCUMENT_POSITION_FOLLOWING) {
+          return Number(seg.dataset.o);
+        }
+      }
+    }
+    const before = segs.filter(function (seg) {
+      return node.contains(seg) || (node.compareDocumentPosition(seg) & Node.DOCUMENT_POSITION_PRECEDING);
+    });
+    const last = before[before.length - 1];
+    return last ? Number(last.dataset.o) + cpLen(last.textContent) : (atEnd ? null : 0);
+  }
+
+  function selectionRange() {
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const r = sel.getRangeAt(0);
+    if (!note.contains(r.commonAncestorContainer)) return null;
+    const start = pointOffset(r.startContainer, r.startOffset, false);
+    const end = pointOffset(r.endContainer, r.endOffset, true);
+    if (start === null || end === null || end <= start) return null;
+    return { start: start, end: end };
+  }
+
+  function reloadKeepingScroll() {
+    sessionStorage.setItem("jd-scroll", String(window.scrollY));
+    window.location.reload();
+  }
+
+  function setupNote() {
+    const noteId = note.dataset.note;
+    const base = "/api/notes/" + encodeURIComponent(noteId) + "/marks";
+
+    document.querySelectorAll("[data-toggle]").forEach(function (box) {
+      const key = "jd-hide-" + box.dataset.toggle;
+      if (localStorage.getItem(key) === "1") box.checked = false;
+      const apply = function () {
+        document.body.classList.toggle("hide-" + box.dataset.toggle, !box.checked);
+        localStorage.setItem(key, box.checked ? "0" : "1");
+      };
+      box.addEventListener("change", apply);
+      apply();
+    });
+
+    document.querySelectorAll("[data-mark]").forEach(function (btn) {
+      btn.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      btn.addEventListener("click", async function () {
+        const r = selectionRange();
+        if (!r) { toast("先在正文中选中文字。Select some text in the note first.", true); return; }
+        try {
+          await call("POST", base, { layer: btn.dataset.mark, start: r.start, end: r.end });
+          reloadKeepingScroll();
+        } catch (err) { toast(err.message, true); }
+      });
+    });
+
+    document.querySelectorAll("[data-unmark]").forEach(function (btn) {
+      btn.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      btn.addEventListener("click", async function () {
+        const r = selectionRange();
+        if (!r) { toast("先在正文中选中文字。Select some text in the note first.", true); return; }
+        try {
+          for (const layer of ["highlight", "bold", "red"]) {
+            await call("DELETE", base + "?layer=" + layer + "&start=" + r.start + "&end=" + r.end);
+          }
+          reloadKeepingScroll();
+        } catch (err) { toast(err.message, true); }
+      });
+    });
+
+    document.querySelectorAll(".pending-item button").forEach(function (btn) {
+      btn.addEventListener("click", async function () {
+        const item = btn.closest(".pending-item");
+        const mark = { layer: item.dataset.layer, start: Number(item.dataset.start), end: Number(item.dataset.end) };
+        try {
+          if (btn.dataset.action === "accept") {
+            await call("POST", base, Object.assign({ action: "accept" }, mark));
+          } else {
+            await call("DELETE", base + "?layer=" + mark.layer + "&start=" + mark.start + "&end=" + mark.end);
+          }
+          reloadKeepingScroll();
+        } catch (err) { toast(err.message, true); }
+      });
+      btn.closest(".pending-item").addEventListener("mouseenter", function (e) {
+        flash(Number(e.currentTarget.dataset.start), false);
+      });
+    });
+
+    const saved = sessionStorage.getItem("jd-scroll");
+    if (saved !== null) {
+      sessionStorage.removeItem("jd-scroll");
+      window.scrollTo(0, Number(saved));
+    } else {
+      const m = /^#o(\d+)$/.exec(window.location.hash);
+      if (m) flash(Number(m[1]), true);
+    }
+  }
+
+  function flash(offset, scroll) {
+    let target = null;
+    note.querySelectorAll("[data-o]").forEach(function (seg) {
+      const o = Number(seg.dataset.o);
+      if (o <= offset && o + cpLen(seg.textContent) > offset) target = seg;
+    });
+    if (!target) return;
+    if (scroll) target.scrollIntoView({ block: "center" });
+    target.classList.add("flash");
+    window.setTimeout(function () { target.classList.remove("flash"); }, 1600);
+  }
+
+  if (note) setupNote();
+})();
