@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
 from jingdu.errors import InputError
-from jingdu.model import DocBuilder, Span
+from jingdu.model import Doc, DocBuilder, Span
 
 #: Elements whose content is never article text.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "svg", "button", "input", "select", "textarea",
@@ -170,7 +171,8 @@ class Walker:
     """
 
     def __init__(self, keep_hidden: bool = True, skip: object = None, image_attrs: Iterable[str] = ("data-src", "src"),
-                 line_breaks: bool = True) -> None:
+                 line_breaks: bool = True, base_url: str = "") -> None:
+        self.base_url = base_url
         self.blocks: list[RawBlock] = []
         self.keep_hidden = keep_hidden
         self.skip = skip
@@ -278,7 +280,9 @@ class Walker:
         src = next((el.get(a) for a in self.image_attrs if el.get(a)), "")
         if not src or src.startswith("data:") or src.endswith((".svg", ".gif")) and "loading" in src:
             return
-        self.layout("image", f"![]({src})\n\n")
+        if self.base_url and not src.startswith(("http://", "https://", "//")):
+            src = urljoin(self.base_url, src)
+        self.layout("image", f"![]({src.replace(' ', '%20')})\n\n")
 
 
 # -- building documents -------------------------------------------------------------------------
@@ -339,7 +343,7 @@ def is_wechat(html: str, url: str = "") -> bool:
     return "环境异常" in html and "完成验证" in html
 
 
-def read_html(html: str, url: str = "", note_id: str = ""):  # -> Doc (lazy import keeps cycles out)
+def read_html(html: str, url: str = "", note_id: str = "") -> Doc:
     """Read an HTML page into a :class:`~jingdu.model.Doc`; non-articles raise ``NotAnArticle``."""
     root = parse_html(html)
     if is_wechat(html, url):

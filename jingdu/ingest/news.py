@@ -184,7 +184,7 @@ def _cut(body: HtmlElement, xpaths: tuple[str, ...]) -> None:
             return
 
 
-def body_blocks(body: HtmlElement, site: Site) -> list[RawBlock]:
+def body_blocks(body: HtmlElement, site: Site, url: str = "") -> list[RawBlock]:
     _drop(body, site.drop)
     _cut(body, site.cut_at)
     blocks: list[RawBlock] = []
@@ -197,7 +197,7 @@ def body_blocks(body: HtmlElement, site: Site) -> list[RawBlock]:
         if src is not None:
             blocks.append(src)
             (first if first is not quote else quote).drop_tree()
-    walker = Walker(keep_hidden=False)
+    walker = Walker(keep_hidden=False, base_url=url)
     blocks += [b for b in walker.walk(body) if not _is_blob(b)]
     return drop_trailing_breaks(blocks)
 
@@ -225,7 +225,7 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
-    blocks = body_blocks(body, site) if body is not None and site else fallback_blocks(root, html)
+    blocks = body_blocks(body, site, url) if body is not None and site else fallback_blocks(root, html)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
