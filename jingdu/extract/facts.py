@@ -48,7 +48,8 @@ def _alt(words: tuple[str, ...]) -> str:
 
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+_CN = (r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*|[百千万亿][千万亿]*)"
+       r"(?:点[零〇一二三四五六七八九]+)?")
 _NUMEXPR = rf"(?:{_AR}(?:多|余)?(?:万亿|亿|万|千(?![米克瓦]))?|{_CN})(?:多|余)?"
 FACT_RE = re.compile(
     rf"(?P<growth>(?:{_alt(GROWTH_BASES)})?(?:{_alt(UP_VERBS + DOWN_VERBS)})了?)?"
@@ -116,10 +117,10 @@ def cn_to_decimal(text: str) -> Decimal:
             section += (num or 1) * CN_UNITS[ch]
             num = Decimal(0)
         elif ch == "万":
-            section = (section + num) * 10000
+            section = (section + num or 1) * 10000
             num = Decimal(0)
         elif ch == "亿":
-            total = (total + section + num) * Decimal(10) ** 8
+            total = (total + section + num or 1) * Decimal(10) ** 8
             section = num = Decimal(0)
         else:
             raise ValueError(f"not a Chinese numeral: {text!r}")
@@ -168,7 +169,7 @@ def _is_name(text: str, start: int, end: int) -> bool:
 
 
 def _unit(m: re.Match[str]) -> str:
-    return m.group("unit") or ""
+    return "%" if m.group("pct") else m.group("unit") or ""
 
 
 def _rejected(m: re.Match[str], text: str) -> bool:
@@ -181,6 +182,8 @@ def _rejected(m: re.Match[str], text: str) -> bool:
     if not unit:
         # only "1.4万" style numbers stand without a unit
         return not re.fullmatch(rf"{_AR}(?:多|余)?(?:万亿|亿|万)(?:多|余)?", n1 or "")
+    if re.match(r"[百千万亿]", n1) and not m.group("qual"):
+        return True  # 千百家, 万家灯火: only 超千亿元 (with a qualifier) is a figure
     if re.match(r"[一二两三四五六七八九十]", n1) and not (m.group("qual") or m.group("growth")):
         value, has_mag, _ = number_value(n1)
         if value < 10 and not has_mag and unit not in PERCENTS:

@@ -55,7 +55,7 @@ def _parallel(text: str) -> bool:
         return False
     for i in range(len(clauses) - 2):
         trio = clauses[i:i + 3]
-        same_len = len({len(c) for c in trio}) == 1 and 4 <= len(trio[0]) <= 12
+        same_len = len({len(c) for c in trio}) == 1 and 3 <= len(trio[0]) <= 12
         same_head = len({c[:2] for c in trio}) == 1 and len(trio[0]) >= 4
         if same_len or same_head:
             return True

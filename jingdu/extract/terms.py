@@ -31,7 +31,9 @@ FORMULA_RE = re.compile(
     rf"(?=[，。；、”）]|$)"
 )
 _FORMULA_HEADS = re.compile(r"^[一二两三四五六七八九十]+(?:大|个|项|条|种|张|化)")
-SLOGAN_RE = re.compile(rf"(?<![{_CJK}])((?:[{_CJK}]{{3,4}}、){{2,}}[{_CJK}]{{3,4}})(?![{_CJK}])")
+CLAUSE_RE = re.compile(r"[^，。；：！？,;:!?\n]+")
+_VERB_HEADS = re.compile(r"^(?:发展|建设|推进|推动|加快|坚持|强化|深化|着眼|打造|构建|实施|促进|提升|加强|落实)+"
+                         r"(?=[\u4e00-\u9fff“]{3})")
 _NOT_FORMULA = re.compile(r"^(?:一个|一项|一条|一种|一张|一大|两个月|三个月|十个月|一化)")
 
 
@@ -57,7 +59,8 @@ def clean_term(text: str) -> str | None:
         return None
     if re.fullmatch(r"[\d.%]+", t):
         return None
-    return t
+    t = _VERB_HEADS.sub("", t)
+    return t if len(t) >= 3 else None
 
 
 @lru_cache(maxsize=1)
@@ -124,10 +127,8 @@ def find_terms(doc: Doc) -> list[Term]:
     """Terms of the document, most frequent first (ties in text order)."""
     text = doc.text
     found: dict[str, list[object]] = {}
-    for m in SLOGAN_RE.finditer(text):
-        items = m.group(1).split("、")
-        if len({len(i) for i in items}) == 1:
-            _add(found, m.group(1), "slogan", m.start(1), m.end(1))
+    for start, slogan in _slogans(text):
+        _add(found, slogan, "slogan", start, start + len(slogan))
     for m in FORMULA_RE.finditer(text):
         t = m.group(0)
         if t.startswith("“") or (_FORMULA_HEADS.match(t) and not _NOT_FORMULA.match(t)):
@@ -142,10 +143,27 @@ def find_terms(doc: Doc) -> list[Term]:
         quoted = f"“{t}”"
         if quoted in found and text[max(0, s - 1):s] == "“":
             continue
+        if t in found and found[t][1] != "lexicon":
+            continue
         _add(found, t, "lexicon", s, e)
     _recount_coinages(text, found)
     terms = [Term(str(v[0]), str(v[1]), int(v[2]), int(v[3]), int(v[4])) for v in found.values()]  # type: ignore[call-overload]
     return sorted(terms, key=lambda t: (-t.count, t.start))
+
+
+def _slogans(text: str) -> Iterable[tuple[int, str]]:
+    """Three or more 、-joined phrases of one length (3–4 characters): 走在前、作示范、挑大梁."""
+    for m in CLAUSE_RE.finditer(text):
+        items = m.group(0).split("、")
+        if len(items) < 3:
+            continue
+        size = len(items[1])
+        if not 3 <= size <= 4 or any(len(i) != size for i in items[1:]) or len(items[0]) < size:
+            continue
+        if not all(re.fullmatch(rf"[{_CJK}]+", i) for i in items[1:]):
+            continue
+        slogan = "、".join([items[0][-size:], *items[1:]])
+        yield m.end() - len(slogan), slogan
 
 
 def _recount_coinages(text: str, found: dict[str, list[object]]) -> None:
