@@ -34,6 +34,7 @@ _MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
 _FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
 _BREAK = re.compile(r"^[ \t]{0,3}(-{3,}|\*{3,}|_{3,})[ \t]*\r?$")
 _HEADING = re.compile(r"^(#{1,6})\s+")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", re.I)
 _RED = ("#ff0000", "red")
 
@@ -301,6 +302,9 @@ def _inline_frame(kind: str, line: str) -> tuple[str, str, str]:
         if close:
             return prefix, rest[: close.start()], rest[close.start():]
         return prefix, rest, ""
+    lm = _LIST_ITEM.match(content) if kind == "paragraph" else None
+    if lm:
+        return content[: lm.end()], content[lm.end():], ""
     return "", content, ""
 
 

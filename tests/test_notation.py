@@ -136,3 +136,11 @@ def test_indented_markup_like_text_stays_a_paragraph(para: str) -> None:
     doc = read_note(source)
     assert [b.kind for b in doc.blocks] == ["title", "paragraph"]
     assert write_note(doc) == source
+
+
+@pytest.mark.parametrize(("line", "marker"), [("- 第一项内容", "- "), ("1. 第一条措施", "1. "), ("* 要点", "* ")])
+def test_list_markers_are_layout_not_text(line: str, marker: str) -> None:
+    doc = read_note(f"# t\n\n{line}\n")
+    para = doc.blocks[1]
+    assert para.prefix == marker and marker not in doc.block_text(para)
+    assert write_note(doc) == f"# t\n\n{line}\n"
