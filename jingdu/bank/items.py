@@ -54,6 +54,7 @@ class Prepared:
     text_hash: str
     content_hash: str
     source_path: str
+    source_hash: str
     user_spans: list[tuple[int, int, str, str | None, str]]
     items: list[Item]
 
@@ -115,9 +116,15 @@ def _fact_item(f: dict[str, Any]) -> Item:
 def draw_items(doc: Doc) -> list[Item]:
     """All items of a document, deduplicated by (kind, text)."""
     ex = _extracted(doc)
-    items = _highlight_quotes(doc)
+    items: list[Item] = []
+    covered: list[tuple[int, int]] = []
     for q in ex.get("quotes") or []:
-        items.append(Item("quote", str(q["text"]), q.get("start"), q.get("end"), {"pattern": q.get("pattern")}))
+        patterns = q.get("patterns") or ([q["pattern"]] if q.get("pattern") else [])
+        items.append(Item("quote", str(q["text"]), q.get("start"), q.get("end"), {"patterns": patterns}))
+        if q.get("start") is not None:
+            covered.append((q["start"], q["end"]))
+    items.extend(h for h in _highlight_quotes(doc)
+                 if not any(s <= (h.start or 0) and (h.end or 0) <= e for s, e in covered))
     items.extend(_fact_item(f) for f in ex.get("facts") or [])
     for sp in doc.spans("red"):
         items.append(Item("term", doc.text[sp.start:sp.end].strip(), sp.start, sp.end, {"kind": "red"}))
@@ -139,7 +146,7 @@ def draw_items(doc: Doc) -> list[Item]:
     return list(seen.values())
 
 
-def prepare(doc: Doc, source_path: str = "", extra_tags: tuple[str, ...] = ()) -> Prepared:
+def prepare(doc: Doc, source_path: str = "", extra_tags: tuple[str, ...] = (), source_hash: str = "") -> Prepared:
     """Everything the bank writes for ``doc`` (slow part; runs in workers)."""
     meta = doc.meta
     key = note_key(meta, doc.text)
@@ -159,7 +166,7 @@ def prepare(doc: Doc, source_path: str = "", extra_tags: tuple[str, ...] = ()) -
         it.grams = grams(it.text)
     content = digest(DRAW_VERSION, notation, layers, json.dumps(meta_d, ensure_ascii=False, sort_keys=True))
     return Prepared(key, meta.id, meta_d, note_th, notation, layers, digest(doc.text), content, source_path,
-                    user, items)
+                    source_hash, user, items)
 
 
 def _without_user(doc: Doc) -> Doc:

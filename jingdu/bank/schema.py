@@ -93,8 +93,13 @@ CREATE TABLE review_log (
 CREATE VIRTUAL TABLE items_fts USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0');
 """
 
+_V2 = """
+ALTER TABLE notes ADD COLUMN source_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX notes_source_hash ON notes(source_hash);
+"""
+
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -88,7 +89,22 @@ def prepare_path(name: str, annotate: bool = False, entry: dict[str, Any] | None
         from jingdu.annotate import annotate as run_annotate
 
         doc = run_annotate(doc)
-    return prepare(doc, source_path=name)
+    return prepare(doc, source_path=name, source_hash=source_hash(name, annotate, entry))
+
+
+def source_hash(name: str, annotate: bool, entry: dict[str, Any] | None) -> str:
+    """What a file was added from: its bytes, the flags and what is drawn (unchanged: skipped)."""
+    from jingdu.bank.items import DRAW_VERSION
+
+    try:
+        data = Path(name).read_bytes() if Path(name).is_file() else b""
+    except OSError:
+        return ""
+    if not data:
+        return ""
+    h = hashlib.blake2b(data, digest_size=12)
+    h.update(f"\x1f{DRAW_VERSION}\x1f{annotate}\x1f{json.dumps(entry, sort_keys=True)}".encode())
+    return h.hexdigest()
 
 
 def _prepare_one(args: tuple[str, bool, dict[str, Any] | None]) -> tuple[str, Prepared | None, str | None]:
@@ -152,7 +168,17 @@ class Bank:
                 report.notes.append(note)
             pending.clear()
 
-        for done, (name, prepared, error) in enumerate(self._prepared(work, jobs), 1):
+        known = {r[0] for r in self.con.execute("SELECT source_hash FROM notes WHERE source_hash != ''")}
+        todo = []
+        for name, ann, entry in work:
+            if known and source_hash(name, ann, entry) in known:
+                report.count("unchanged")
+            else:
+                todo.append((name, ann, entry))
+        skipped = len(work) - len(todo)
+        if progress and skipped:
+            progress(skipped, len(work), "")
+        for done, (name, prepared, error) in enumerate(self._prepared(todo, jobs), skipped + 1):
             if prepared is None:
                 report.failed.append((name, error or "failed"))
             else:

@@ -31,20 +31,20 @@ def write_prepared(con: sqlite3.Connection, p: Prepared) -> tuple[str, int]:
     m = p.meta
     values = (p.note_id, m.get("title", ""), m.get("account", ""), m.get("url", ""), m.get("published", ""),
               _j(m.get("tags", [])), _j(m.get("categories", [])), _j(p.themes), p.notation, p.layers,
-              p.text_hash, p.content_hash, p.source_path)
+              p.text_hash, p.content_hash, p.source_path, p.source_hash)
     if row is None:
         stamp = now_iso()
         cur = con.execute(
             "INSERT INTO notes (note_id, title, account, url, published, tags, categories, themes, notation,"
-            " layers, text_hash, content_hash, source_path, key, added_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, p.key, stamp, stamp))
+            " layers, text_hash, content_hash, source_path, source_hash, key, added_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, p.key, stamp, stamp))
         note = int(cur.lastrowid or 0)
         status = "added"
     else:
         note = row["id"]
         con.execute(
             "UPDATE notes SET note_id=?, title=?, account=?, url=?, published=?, tags=?, categories=?, themes=?,"
-            " notation=?, layers=?, text_hash=?, content_hash=?, source_path=?, updated_at=? WHERE id=?",
+            " notation=?, layers=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, updated_at=? WHERE id=?",
             (*values, now_iso(), note))
         status = "updated"
         if row["text_hash"] != p.text_hash:
