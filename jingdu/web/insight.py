@@ -26,6 +26,8 @@ class Figure:
     unit: str
     text: str
     start: int | None = None
+    surface: str = ""
+    period: str = ""
 
 
 @dataclass
@@ -74,9 +76,11 @@ def figures(doc: Doc, extracted: dict[str, Any] | None = None) -> list[Figure]:
         if num is None:
             continue
         unit = str(fact.get("unit") or (m.group(2) if m and m.group(2) else ""))
-        label = str(fact.get("label") or fact.get("subject") or fact.get("indicator") or text[:24])
+        surface = str(fact.get("surface") or "")
+        label = str(fact.get("label") or fact.get("subject") or fact.get("indicator") or surface or text[:24])
         start = fact.get("start")
-        out.append(Figure(label, num, unit, text, start if isinstance(start, int) else None))
+        out.append(Figure(label, num, unit, text, start if isinstance(start, int) else None, surface,
+                          str(fact.get("period") or "")))
     if out or extracted and extracted.get("facts") is not None:
         return out
     for sp in doc.spans("bold"):
@@ -89,21 +93,18 @@ def figures(doc: Doc, extracted: dict[str, Any] | None = None) -> list[Figure]:
             continue
         label = words[: m.start()].strip("，, ：:") or words
         s, e = _sentence_at(doc, sp.start)
-        out.append(Figure(label[-24:], num, m.group(2), doc.text[s:e].strip(), sp.start))
+        out.append(Figure(label[-24:], num, m.group(2), doc.text[s:e].strip(), sp.start, m.group(0)))
     return out
 
 
-def chart(figs: list[Figure]) -> list[dict[str, Any]]:
-    """Bars for the unit most figures share (values in different units are not comparable)."""
-    if not figs:
-        return []
-    units: dict[str, int] = {}
-    for f in figs:
-        units[f.unit] = units.get(f.unit, 0) + 1
-    unit = max(units, key=lambda u: units[u])
-    chosen = [f for f in figs if f.unit == unit][:12]
-    top = max((f.value for f in chosen), default=0) or 1.0
-    return [{"label": f.label, "value": f.value, "unit": f.unit, "width": round(300 * f.value / top, 1),
+def chart(figs: list[Figure], limit: int = 12) -> list[dict[str, Any]]:
+    """One bar per figure; bars are scaled within their unit (values in different units are not
+    comparable, so each unit's largest value gets the full width)."""
+    chosen = [f for f in figs if f.value > 0][:limit]
+    top: dict[str, float] = {}
+    for f in chosen:
+        top[f.unit] = max(top.get(f.unit, 0.0), f.value)
+    return [{"label": f.label, "value": f.value, "unit": f.unit, "width": round(300 * f.value / top[f.unit], 1),
              "y": 8 + i * 26} for i, f in enumerate(chosen)]
 
 
@@ -129,10 +130,17 @@ def outline(doc: Doc, extracted: dict[str, Any] | None = None) -> OutlineNode:
 
 
 def _node_from(data: dict[str, Any]) -> OutlineNode:
-    kids = data.get("children") or data.get("sections") or []
+    """The extractor's outline (title, lead, sections of heading + topic sentence) as a tree."""
     start = data.get("start")
-    return OutlineNode(str(data.get("title") or data.get("text") or ""), start if isinstance(start, int) else None,
-                       [_node_from(k) for k in kids if isinstance(k, dict)])
+    node = OutlineNode(str(data.get("title") or data.get("heading") or data.get("text") or ""),
+                       start if isinstance(start, int) else None)
+    for key in ("lead", "topic"):
+        if data.get(key):
+            node.children.append(OutlineNode(str(data[key])[:80]))
+    for kid in data.get("children") or data.get("sections") or []:
+        if isinstance(kid, dict):
+            node.children.append(_node_from(kid))
+    return node
 
 
 def _mm_text(text: str) -> str:
