@@ -9,6 +9,8 @@ import typer
 
 from jingdu.cli.common import err_console, fail
 
+DB_HELP = "the bank, a SQLite file (default: $JINGDU_HOME/bank.db, else ~/.local/share/jingdu/bank.db)"
+
 
 def _default_db() -> Path:
     try:
@@ -19,8 +21,7 @@ def _default_db() -> Path:
 
 
 def serve(
-    db: Annotated[Path | None, typer.Option("--db", help="the bank (SQLite file) [default: $JINGDU_HOME/bank.db]")]
-    = None,
+    db: Annotated[Path | None, typer.Option("--db", help=DB_HELP)] = None,
     host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it on this machine")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     no_annotate: Annotated[bool, typer.Option("--no-annotate", help="do not suggest marks for new notes")] = False,

@@ -105,7 +105,7 @@ def chart(figs: list[Figure], limit: int = 12) -> list[dict[str, Any]]:
     for f in chosen:
         top[f.unit] = max(top.get(f.unit, 0.0), f.value)
     return [{"label": f.label, "value": f.value, "unit": f.unit, "width": round(300 * f.value / top[f.unit], 1),
-             "y": 8 + i * 26} for i, f in enumerate(chosen)]
+             "shown": f.surface or f"{f.value:g}{f.unit}", "y": 8 + i * 26} for i, f in enumerate(chosen)]
 
 
 def outline(doc: Doc, extracted: dict[str, Any] | None = None) -> OutlineNode:
