@@ -1,0 +1,109 @@
+"""Stage annotate: mark an article the way the corpus's close reader does.
+
+``annotate(doc)`` adds ``origin="model"`` spans in the ``highlight``, ``bold`` and ``red`` layers
+(the words never change; existing marks are kept unless ``replace=True``).  ``train(docs)``
+learns a model from annotated notes, ``save_model``/``load_model`` store it as JSON (no
+pickle), and :mod:`jingdu.annotate.evaluate` cross-validates it grouped by article.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from jingdu.annotate.annotator import Model, annotate_with, cached_model, predict
+from jingdu.annotate.lexicon import mine_terms
+from jingdu.errors import ModelError
+from jingdu.fsutil import write_atomic
+from jingdu.model import Doc
+
+__all__ = ["DEFAULT_MODEL", "Model", "annotate", "evaluate_files", "load_model", "mine_terms", "predict",
+           "save_model", "train", "train_files"]
+
+#: The model shipped with the package.
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "data" / "annotator"
+MODEL_FILE = "model.json"
+
+
+def _model_file(path: str | Path) -> Path:
+    p = Path(path)
+    return p / MODEL_FILE if p.is_dir() or not p.suffix else p
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a model file (or a directory holding ``model.json``); the shipped one by default."""
+    f = _model_file(path or DEFAULT_MODEL)
+    try:
+        text = f.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"cannot read model {f}: {exc.strerror or exc}") from exc
+    try:
+        return cached_model(text)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{f} is not a jingdu annotator model: {exc}") from exc
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    """Write ``model`` as JSON to ``path`` (a directory gets ``model.json``)."""
+    return write_atomic(_model_file(path), model.dumps())
+
+
+def train(docs: Iterable[Doc], mined: Counter[str] | None = None, *, folds: int = 4) -> Model:
+    """Learn a model from annotated notes; ``mined`` are candidate terms counted in unmarked posts."""
+    from jingdu.annotate.training import TrainOptions
+    from jingdu.annotate.training import train as _train
+
+    return _train(docs, mined, TrainOptions(folds=folds))
+
+
+def annotate(doc: Doc, model: Model | None = None, *, replace: bool = False, explain: bool = False) -> Doc:
+    """``doc`` with the model's highlight, bold and red marks (``origin="model"``)."""
+    return annotate_with(doc, model or load_model(), replace=replace, explain=explain)
+
+
+def explain_report(doc: Doc) -> list[dict[str, object]]:
+    """For each model mark: layer, text and why it was made (needs ``annotate(..., explain=True)``)."""
+    return [{"layer": sp.layer, "start": sp.start, "end": sp.end, "text": doc.span_text(sp), "why": sp.note}
+            for sp in sorted(doc.all_spans(), key=lambda s: (s.start, s.layer))
+            if sp.origin == "model" and sp.layer in ("highlight", "bold", "red")]
+
+
+def dumps_report(doc: Doc) -> str:
+    return json.dumps({"title": doc.title, "marks": explain_report(doc)}, ensure_ascii=False, indent=1)
+
+
+def read_notes(paths: Iterable[str | Path]) -> list[Doc]:
+    """Annotated notes (any input ``jingdu.ingest.load`` reads), in order."""
+    from jingdu.ingest import load
+
+    return [load(str(p)) for p in paths]
+
+
+def mine_files(paths: Iterable[str | Path], docs: Iterable[Doc] = ()) -> Counter[str]:
+    """Candidate terms mined from unmarked posts (files or directories of ``.md``) and ``docs``."""
+    texts: list[str] = [d.text for d in docs]
+    for p in map(Path, paths):
+        files = sorted(p.glob("*.md")) if p.is_dir() else [p]
+        texts.extend(f.read_text(encoding="utf-8", errors="replace") for f in files)
+    return mine_terms(texts)
+
+
+def train_files(notes: Iterable[str | Path], out: str | Path, mine: Iterable[str | Path] = (),
+                folds: int = 4) -> Model:
+    """Read notes, mine terms from them and from ``mine``, train, and save the model to ``out``."""
+    docs = read_notes(notes)
+    model = train(docs, mine_files(mine, docs), folds=folds)
+    save_model(model, out)
+    return model
+
+
+def evaluate_files(notes: Iterable[str | Path], folds: int = 5, mine: Iterable[str | Path] = ()) -> dict[str, object]:
+    """Grouped cross-validation of the annotator on ``notes`` next to the baselines."""
+    from jingdu.annotate.evaluate import cross_validate
+
+    docs = read_notes(notes)
+    if len(docs) < 2:
+        raise ModelError("cross-validation needs at least two notes")
+    return cross_validate(docs, folds, mine_files(mine, docs))

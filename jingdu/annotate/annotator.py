@@ -1,0 +1,144 @@
+"""The annotator: training, prediction and the model file.
+
+A :class:`Model` is three logistic models (highlight sentences, red term occurrences, bold
+candidates), two term lexicons with their statistics, and decision thresholds calibrated on
+grouped out-of-fold predictions.  It is stored as one JSON file (no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from jingdu.annotate import bold as B
+from jingdu.annotate import highlight as H
+from jingdu.annotate import terms as R
+from jingdu.annotate.features import SentInfo, sentence_infos
+from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.linear import Linear
+from jingdu.model import Doc, Span
+
+FORMAT = "jingdu-annotator"
+VERSION = 1
+
+
+@dataclass
+class Model:
+    highlight: Linear
+    red: Linear
+    bold: Linear
+    red_terms: TermStats
+    bold_terms: TermStats
+    thresholds: dict[str, float]
+    info: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def red_words(self) -> frozenset[str]:
+        return frozenset(t for t in self.red_terms.words() if self.red_terms.marked[t] > 0 or self.red_terms.mined[t])
+
+    @property
+    def bold_words(self) -> frozenset[str]:
+        return frozenset(self.bold_terms.words() | {t for t, n in self.red_terms.marked.items() if n > 0})
+
+    def to_dict(self) -> dict[str, object]:
+        return {"format": FORMAT, "version": VERSION, "thresholds": self.thresholds, "info": self.info,
+                "highlight": self.highlight.to_dict(), "red": self.red.to_dict(), "bold": self.bold.to_dict(),
+                "red_terms": self.red_terms.to_dict(), "bold_terms": self.bold_terms.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Model:
+        if data.get("format") != FORMAT or data.get("version") != VERSION:
+            raise ValueError(f"not a {FORMAT} model of version {VERSION}")
+        return cls(Linear.from_dict(data["highlight"]), Linear.from_dict(data["red"]),  # type: ignore[arg-type]
+                   Linear.from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
+                   TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
+                   {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
+                   dict(data.get("info") or {}))  # type: ignore[call-overload]
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Prepared:
+    """One article's sentences, red occurrences, bold candidates and sentence features."""
+
+    doc: Doc
+    infos: list[SentInfo]
+    occs: list[R.Occ]
+    cands: list[B.Cand]
+    table: H.SentTable
+
+
+def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str]) -> Prepared:
+    infos = sentence_infos(doc)
+    occs = R.occurrences(doc.text, infos, red_words)
+    table = H.sent_table(doc, infos, R.term_counts(occs, len(infos)))
+    return Prepared(doc, infos, occs, B.candidates(doc.text, infos, bold_words), table)
+
+
+# -- prediction ---------------------------------------------------------------------------------
+def _explain(model: Linear, row: np.ndarray, p: float, text: str | None = None) -> str:
+    return f"p={p:.2f}: " + ", ".join(model.reasons(row, text))
+
+
+def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
+    """The model's spans (origin ``model``) for the three layers of ``doc``."""
+    prep = prepare(doc, model.red_words, model.bold_words)
+    out: list[Span] = []
+    if not prep.infos:
+        return out
+    t = prep.table
+    hl = model.highlight.proba(t.dense, t.texts)
+    sel = H.decide(hl, model.thresholds["hl_t"], model.thresholds["hl_beta"])
+    for i in np.flatnonzero(sel):
+        s = prep.infos[i]
+        note = _explain(model.highlight, t.dense[i], float(hl[i]), s.text) if explain else None
+        out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
+    Xr = R.features(prep.occs, prep.infos, model.red_terms, hl)
+    pr = model.red.proba(Xr)
+    for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
+        note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
+        out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
+    Xb = B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl)
+    pb = model.bold.proba(Xb)
+    for i in _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"]):
+        note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
+        out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
+    return out
+
+
+def _greedy(cands: Sequence[tuple[int, int]], probs: np.ndarray, t: float) -> list[int]:
+    from jingdu.annotate.spans import greedy
+
+    return greedy(cands, probs, t) if len(cands) else []
+
+
+def _free(sp: Span, existing: Sequence[Span]) -> bool:
+    return not any(sp.start < e.end and e.start < sp.end for e in existing)
+
+
+def annotate_with(doc: Doc, model: Model, *, replace: bool = False, explain: bool = False) -> Doc:
+    """``doc`` with the model's marks added; existing marks are kept unless ``replace``."""
+    spans = predict(doc, model, explain)
+    if replace:
+        return doc.with_spans(spans, replace_layers=("highlight", "bold", "red"))
+    kept = [sp for sp in spans if _free(sp, doc.spans(sp.layer))]
+    return doc.with_spans(kept)
+
+
+@lru_cache(maxsize=4)
+def cached_model(text: str) -> Model:
+    return Model.from_dict(json.loads(text))
+
+
+def term_counts_of(docs: Sequence[Doc]) -> Counter[str]:
+    c: Counter[str] = Counter()
+    for d in docs:
+        c.update(R.clean_term(d.span_text(sp)) for sp in d.spans("red"))
+    return c

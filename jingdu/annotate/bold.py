@@ -1,0 +1,107 @@
+"""Bold: candidates of several kinds (figures, clauses with figures, people with titles, labels,
+lexicon phrases, whole sentences) scored by one classifier, then kept greedily, best first,
+without overlaps."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jingdu.annotate.features import SentInfo
+from jingdu.annotate.lexicon import TermStats, find_terms
+
+KINDS = ("figure", "clause", "person", "label", "term", "sent")
+_NUM = r"(?:\d+(?:[.,，]\d+)*|[一二三四五六七八九十百千万两]+(?=[万亿千百]?[个家项名位座条所批次倍]))"
+_UNIT = (r"(?:%|％|个百分点|多?[万亿千百]*(?:元|美元|人次|人|家|个|项|件|部|公里|千米|米|毫米|平方米|平方公里|亩|吨|"
+         r"倍|条|所|座|台|架|辆|艘|批|场|次|户|名|位|款|类|种|秒|小时|分钟|天|年|千瓦|瓦|度|辆次|标箱|GW|G|kg)|[万亿]+)")
+FIGURE = re.compile(rf"(?:[超近约达逾共总计增长下降突破]{{0,2}}){_NUM}{_UNIT}(?:以上|左右|多)?")
+DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|前?[一二三四]季度|上半年|全年)?")
+_TITLES = (r"(?:书记|副书记|省长|副省长|市长|副市长|区长|县长|镇长|主任|副主任|部长|总经理|董事长|院长|局长|厅长|"
+           r"主席|总裁|负责人|所长|校长|经理|教授|研究员|总工程师|总监|创始人|首席科学家|党委书记|村支书|支书)")
+_AFTER_NAME = r"(?=[说表介认指强在，。：:、（(和与]|$)"
+PERSON = re.compile(rf"(?:[\u4e00-\u9fff]{{2,14}}){_TITLES}[\u4e00-\u9fff]{{2,3}}{_AFTER_NAME}")
+LABEL = re.compile(r"^(?:【[^】]{1,12}】|[（(][一二三四五六七八九十\d]{1,2}[)）][^，。：]{0,20}[。：]?|"
+                   r"[^，。：:“”]{1,10}[：:])")
+CLAUSE_CUT = re.compile(r"[，；：:,;。！？]")
+NAMES: tuple[str, ...] = (
+    *(f"kind_{k}" for k in KINDS), "len_log", "len_short", "len_long", "has_digit", "prior", "marked_log",
+    "hl_prob", "sent_share", "para_first", "in_heading", "sent_short", "enum_start", "doc_digit", "doc_terms",
+    "red_prior", "first_occ",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cand:
+    start: int
+    end: int
+    kind: str
+    sent: int
+    term: str = ""
+
+
+def _clauses(s: SentInfo) -> list[tuple[int, int]]:
+    cuts = [0, *(m.end() for m in CLAUSE_CUT.finditer(s.text)), len(s.text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b - a >= 4]
+
+
+def _sentence_cands(k: int, s: SentInfo) -> list[Cand]:
+    out = [Cand(s.start, s.end, "sent", k)]
+    figs = [(m.start(), m.end()) for m in FIGURE.finditer(s.text) if any(c.isdigit() for c in m.group())
+            or len(m.group()) >= 2]
+    for a, b in figs:
+        d = DATE.search(s.text, max(0, a - 12), a)
+        a2 = d.start() if d and d.end() >= a - 1 else a
+        out.append(Cand(s.start + a2, s.start + b, "figure", k))
+    for a, b in _clauses(s):
+        if any(a <= fa < b for fa, _ in figs) and b - a < len(s.text):
+            out.append(Cand(s.start + a, s.start + b, "clause", k))
+    for m in PERSON.finditer(s.text):
+        out.append(Cand(s.start + m.start(), s.start + m.end(), "person", k))
+    m = LABEL.match(s.text)
+    if m and m.end() < len(s.text):
+        out.append(Cand(s.start + m.start(), s.start + m.end(), "label", k))
+    return out
+
+
+def candidates(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> list[Cand]:
+    out: list[Cand] = []
+    for k, s in enumerate(infos):
+        out.extend(_sentence_cands(k, s))
+        for a, b in find_terms(s.text, words):
+            out.append(Cand(s.start + a, s.start + b, "term", k, s.text[a:b]))
+    return out
+
+
+def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats, red: TermStats,
+             hl_probs: np.ndarray, minus: tuple[Counter[str], Counter[str]] | None = None) -> np.ndarray:
+    X = np.zeros((len(cands), len(NAMES)), dtype=np.float32)
+    n = max(len(infos), 1)
+    doc_digit = sum(any(c.isdigit() for c in s.text) for s in infos) / n
+    doc_terms = sum(c.kind == "term" for c in cands) / n
+    seen: Counter[str] = Counter()
+    for i, c in enumerate(cands):
+        s = infos[c.sent]
+        L = c.end - c.start
+        marked, seen_n = stats.marked[c.term], stats.seen[c.term]
+        if minus is not None and c.term:
+            marked -= minus[0][c.term]
+            seen_n -= minus[1][c.term]
+        prior = (marked + 0.1) / (seen_n + 1.0) if c.term else 0.0
+        red_prior = (red.marked[c.term] + 0.1) / (red.seen[c.term] + 1.0) if c.term else 0.0
+        seen[c.term] += 1
+        onehot = [float(c.kind == k) for k in KINDS]
+        X[i] = (*onehot, math.log1p(L) / 4, float(L <= 4), float(L > 40),
+                float(any(ch.isdigit() for ch in text_of(s, c))), prior, math.log1p(max(marked, 0)) / 4,
+                float(hl_probs[c.sent]), L / max(len(s.text), 1), float(s.index == 0), float(s.kind == "heading"),
+                float(len(s.text) < 25), float(bool(re.match(r"[（(【]|[一二三四五六七八九十]是|第", s.text))),
+                doc_digit, min(doc_terms, 3.0), red_prior, float(bool(c.term) and seen[c.term] == 1))
+    return X
+
+
+def text_of(s: SentInfo, c: Cand) -> str:
+    return s.text[c.start - s.start:c.end - s.start]

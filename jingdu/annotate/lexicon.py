@@ -1,0 +1,89 @@
+"""Term lexicons: longest-leftmost matching through a cached trie regex, and term mining.
+
+A lexicon maps a term to its statistics in the training notes (how often the reader marked it,
+how often it occurred) and, for terms mined from unmarked posts, how many posts use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_CJK = "\u4e00-\u9fff"
+#: Quoted coinages in unmarked posts: “百千万工程”, “十五五”.
+_QUOTED = re.compile(rf"“([{_CJK}][{_CJK}0-9A-Za-z、·]{{1,11}})”")
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict]) -> str:
+    alts = []
+    end = "" in node
+    for ch in sorted(k for k in node if k):
+        alts.append(re.escape(ch) + _node_pattern(node[ch]))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if end else body
+
+
+@lru_cache(maxsize=16)
+def matcher(words: frozenset[str]) -> re.Pattern[str] | None:
+    """A regex finding the longest lexicon term at each leftmost position (cached per lexicon)."""
+    good = [w for w in words if w]
+    if not good:
+        return None
+    return re.compile(_trie_pattern(good))
+
+
+def find_terms(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of lexicon terms in ``text``, longest first at each position."""
+    pat = matcher(words)
+    if pat is None:
+        return []
+    return [(m.start(), m.end()) for m in pat.finditer(text) if m.end() > m.start()]
+
+
+@dataclass
+class TermStats:
+    """Counts of one lexicon: marked[t] (times marked in notes), seen[t] (occurrences in notes),
+    docs[t] (notes that marked it) and mined[t] (unmarked posts using it)."""
+
+    marked: Counter[str] = field(default_factory=Counter)
+    seen: Counter[str] = field(default_factory=Counter)
+    docs: Counter[str] = field(default_factory=Counter)
+    mined: Counter[str] = field(default_factory=Counter)
+
+    def words(self) -> frozenset[str]:
+        return frozenset(set(self.marked) | set(self.mined))
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {"marked": dict(self.marked), "seen": dict(self.seen), "docs": dict(self.docs),
+                "mined": dict(self.mined)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, int]]) -> TermStats:
+        return cls(Counter(data.get("marked", {})), Counter(data.get("seen", {})),
+                   Counter(data.get("docs", {})), Counter(data.get("mined", {})))
+
+
+def mine_terms(texts: Iterable[str], min_docs: int = 3, limit: int = 6000) -> Counter[str]:
+    """Quoted coinages (with and without their quotes) used by at least ``min_docs`` texts (document frequency)."""
+    df: Counter[str] = Counter()
+    for text in texts:
+        found = {m.group(0) for m in _QUOTED.finditer(text)}
+        found |= {m.group(1) for m in _QUOTED.finditer(text) if len(m.group(1)) >= 3}
+        df.update(found)
+    kept = [(t, n) for t, n in df.most_common(limit or None) if n >= min_docs]
+    return Counter(dict(kept))

@@ -1,0 +1,151 @@
+"""Training: lexicons from the notes (and mined posts), three logistic models, and thresholds
+calibrated on out-of-fold predictions grouped by article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jingdu.annotate import bold as B
+from jingdu.annotate import highlight as H
+from jingdu.annotate import linear
+from jingdu.annotate import terms as R
+from jingdu.annotate.annotator import Model, Prepared, prepare
+from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.spans import best_threshold, gold_ranges, labels
+from jingdu.model import Doc
+
+SPAN_GRID = tuple(round(0.02 + 0.02 * i, 3) for i in range(40))
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Tunables of training."""
+
+    folds: int = 4
+    c_highlight: float = 0.5
+    c_spans: float = 1.0
+    max_term_len: int = 16
+    max_bold_term_len: int = 12
+
+
+def folds_of(n: int, k: int) -> list[np.ndarray]:
+    """Article indices of ``k`` folds (deterministic, interleaved)."""
+    k = max(2, min(k, n))
+    return [np.arange(i, n, k) for i in range(k)]
+
+
+def _lexicon_words(docs: Sequence[Doc], layer: str, max_len: int, digits: bool) -> Counter[str]:
+    c: Counter[str] = Counter()
+    for d in docs:
+        for sp in d.spans(layer):
+            t = R.clean_term(d.span_text(sp))
+            if 2 <= len(t) <= max_len and "\n" not in t and (digits or not any(ch.isdigit() for ch in t)):
+                c[t] += 1
+    return c
+
+
+def _count(per_doc: list[tuple[Counter[str], Counter[str], Counter[str]]], mined: Counter[str]) -> TermStats:
+    st = TermStats(mined=Counter(mined))
+    for m, s, d in per_doc:
+        st.marked.update(m)
+        st.seen.update(s)
+        st.docs.update(d)
+    return st
+
+
+def _per_doc(terms: Sequence[str], y: np.ndarray) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    marked = Counter(t for t, v in zip(terms, y, strict=True) if v)
+    return marked, Counter(terms), Counter(set(marked))
+
+
+def _oof(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], k: int,
+         C: float, ngrams: bool) -> list[np.ndarray]:
+    """Out-of-fold probabilities per article."""
+    out: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for fold in folds_of(len(rows), k):
+        held = set(fold.tolist())
+        tr = [r for i, r in enumerate(rows) if i not in held]
+        m = _fit(tr, names, C, ngrams)
+        for i in fold:
+            X, _, texts = rows[i]
+            out[i] = m.proba(X, texts) if len(X) else np.zeros(0)
+    return out
+
+
+def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], C: float,
+         ngrams: bool) -> linear.Linear:
+    full = [r for r in rows if len(r[0])]
+    if not full:  # nothing to learn from: a model that marks nothing
+        return linear.Linear(tuple(names), np.zeros(len(names), dtype=np.float32), -7.0)
+    X = np.vstack([r[0] for r in full])
+    y = np.concatenate([r[1] for r in full])
+    texts = [t for r in full for t in (r[2] or [])] if ngrams else None
+    return linear.fit(names, X, y, texts, C=C)
+
+
+def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
+          options: TrainOptions = TrainOptions()) -> Model:
+    """Learn a model from annotated notes; ``mined`` are term candidates with post counts."""
+    docs = [d for d in docs if d.text.strip()]
+    if len(docs) < 2:
+        raise ValueError("training needs at least two annotated notes")
+    mined = mined or Counter()
+    red_lex = _lexicon_words(docs, "red", options.max_term_len, True)
+    bold_lex = _lexicon_words(docs, "bold", options.max_bold_term_len, False)
+    red_words = frozenset(set(red_lex) | set(mined))
+    bold_words = frozenset(set(bold_lex) | set(red_lex))
+    preps = [prepare(d, red_words, bold_words) for d in docs]
+    k = options.folds
+    # highlight
+    hl_rows = [(p.table.dense, H.sent_labels(p.doc, p.infos), p.table.texts) for p in preps]
+    hl_oof = _oof(hl_rows, H.NAMES, k, options.c_highlight, True)
+    hl_t, hl_beta, hl_f1 = H.calibrate([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
+    hl_model = _fit(hl_rows, H.NAMES, options.c_highlight, True)
+    red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options)
+    bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options)
+    info = {"notes": len(docs), "folds": k,
+            "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
+    return Model(hl_model, red_model, bold_model, red_stats, bold_stats,
+                 {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "bold_t": bold_t}, info)
+
+
+def _train_red(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str],
+               options: TrainOptions) -> tuple[linear.Linear, TermStats, float, float]:
+    ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
+    per_doc = [_per_doc([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
+    stats = _count(per_doc, mined)
+    rows, cands = [], []
+    for p, y, h, minus in zip(preps, ys, hl, per_doc, strict=True):
+        keep = [i for i, o in enumerate(p.occs) if R.available(o, stats, minus)]
+        occs = [p.occs[i] for i in keep]
+        rows.append((R.features(occs, p.infos, stats, h, minus), y[keep], None))
+        cands.append([(o.start, o.end) for o in occs])
+    oof = _oof(rows, R.NAMES, options.folds, options.c_spans, False)
+    items = [(c, pr, gold_ranges(p.doc, "red")) for c, pr, p in zip(cands, oof, preps, strict=True)]
+    t, score = best_threshold(items, SPAN_GRID)
+    return _fit(rows, R.NAMES, options.c_spans, False), stats, t, score
+
+
+def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermStats,
+                options: TrainOptions) -> tuple[linear.Linear, TermStats, float, float]:
+    ys = [labels([(c.start, c.end) for c in p.cands], gold_ranges(p.doc, "bold")) for p in preps]
+    per_doc = []
+    for p, y in zip(preps, ys, strict=True):
+        idx = [i for i, c in enumerate(p.cands) if c.term]
+        per_doc.append(_per_doc([p.cands[i].term for i in idx], y[idx]))
+    stats = _count(per_doc, Counter())
+    rows, cands = [], []
+    for p, y, h, minus in zip(preps, ys, hl, per_doc, strict=True):
+        keep = [i for i, c in enumerate(p.cands) if not c.term or stats.marked[c.term] - minus[0][c.term] > 0
+                or red.marked[c.term] - 0 > 0]
+        cs = [p.cands[i] for i in keep]
+        rows.append((B.features(cs, p.infos, stats, red, h, minus[:2]), y[keep], None))
+        cands.append([(c.start, c.end) for c in cs])
+    oof = _oof(rows, B.NAMES, options.folds, options.c_spans, False)
+    items = [(c, pr, gold_ranges(p.doc, "bold")) for c, pr, p in zip(cands, oof, preps, strict=True)]
+    t, score = best_threshold(items, SPAN_GRID)
+    return _fit(rows, B.NAMES, options.c_spans, False), stats, t, score

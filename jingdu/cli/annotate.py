@@ -1,0 +1,112 @@
+"""Commands of the annotator: annotate, train, eval, bench annotate."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from jingdu.cli.common import fail, out_console, run_batch
+from jingdu.errors import JingduError
+from jingdu.fsutil import stem_of, write_atomic
+
+DEFAULT_CORPUS = Path("../shared/corpus")
+
+
+def _annotate_one(name: str, model_path: str | None, replace: bool, explain: bool, out: Path) -> str:
+    from jingdu.annotate import annotate, dumps_report, load_model
+    from jingdu.ingest import load
+    from jingdu.notation import write_note
+
+    doc = annotate(load(name), load_model(model_path), replace=replace, explain=explain)
+    if explain:
+        write_atomic(out / f"{stem_of(name)}.explain.json", dumps_report(doc))
+    return write_note(doc)
+
+
+def annotate_cmd(
+    inputs: list[str] = typer.Argument(..., help="Articles: notes, HTML pages, text, JSON or URLs."),
+    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.md."),
+    model: str | None = typer.Option(None, "--model", help="Model file or directory (default: the shipped one)."),
+    replace: bool = typer.Option(False, "--replace", help="Drop the input's own highlight/bold/red marks first."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+    explain: bool = typer.Option(False, "--explain", help="Also write DIR/<stem>.explain.json: why each mark."),
+) -> None:
+    """Mark articles as the close reader does: highlight, bold and red; the words never change."""
+    from jingdu.annotate import load_model
+
+    try:
+        load_model(model)  # a bad model is one error, not one per input
+    except JingduError as exc:
+        raise fail(str(exc)) from None
+    work = partial(_annotate_one, model_path=model, replace=replace, explain=explain, out=out)
+    result = run_batch(inputs, work, out, "md", label="annotate", jobs=jobs)
+    raise typer.Exit(result.exit_code)
+
+
+def train_cmd(
+    notes: list[str] = typer.Argument(..., help="Annotated notes to learn from."),
+    out: Path = typer.Option(..., "-o", "--out", help="Model file (.json) or directory (gets model.json)."),
+    mine: list[Path] = typer.Option([], "--mine", help="Unmarked posts (files or directories) to mine terms from."),
+    folds: int = typer.Option(4, "--folds", min=2, help="Folds used to calibrate the thresholds."),
+) -> None:
+    """Learn an annotator from annotated notes (e.g. your own 30 notes, in your own style)."""
+    from jingdu.annotate import train_files
+
+    try:
+        model = train_files(notes, out, mine, folds)
+    except (JingduError, ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    out_console.print(f"trained on {model.info.get('notes')} notes -> {out}")
+
+
+def eval_cmd(
+    notes: list[str] = typer.Argument(..., help="Annotated notes."),
+    folds: int = typer.Option(5, "--folds", "-k", min=2, help="Folds, grouped by article."),
+    mine: list[Path] = typer.Option([], "--mine", help="Unmarked posts (files or directories) to mine terms from."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Cross-validate the annotator grouped by article, next to lead, TextRank and dictionary baselines."""
+    from jingdu.annotate import evaluate_files
+    from jingdu.annotate.evaluate import summary_rows
+
+    try:
+        result = evaluate_files(notes, folds, mine)
+    except (JingduError, ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        out_console.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table(title=f"grouped {result['folds']}-fold CV on {result['notes']} notes (referee metric)")
+    for col in ("system", "layer", "P", "R", "F1"):
+        table.add_column(col)
+    for system, layer, p, r, f in summary_rows(result):
+        table.add_row(system, layer, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}")
+    out_console.print(table)
+
+
+def bench_annotate(
+    corpus: Path = typer.Option(DEFAULT_CORPUS, "--corpus", help="Corpus directory (uses its plain/ posts)."),
+    n: int = typer.Option(300, "-n", min=1, help="Number of posts."),
+    model: str | None = typer.Option(None, "--model", help="Model file or directory."),
+) -> None:
+    """Time annotating N posts against jieba segmenting them (target <= 2x), and the cold start (< 2 s)."""
+    from jingdu.annotate.bench import bench
+
+    try:
+        r = bench(corpus, n, model)
+    except (JingduError, OSError) as exc:
+        raise fail(str(exc)) from None
+    out_console.print(f"{r['posts']:.0f} posts, {r['chars']:.0f} chars: jieba {r['jieba_s']:.2f} s, "
+                      f"annotate {r['annotate_s']:.2f} s, ratio {r['ratio']:.2f}x (target <= 2x)")
+    out_console.print(f"model load + first annotation (fresh process): {r['cold_start_s']:.2f} s (target < 2 s)")
+
+
+def register(app: typer.Typer, bench_app: typer.Typer) -> None:
+    app.command("annotate")(annotate_cmd)
+    app.command("train")(train_cmd)
+    app.command("eval")(eval_cmd)
+    bench_app.command("annotate")(bench_annotate)

@@ -1,0 +1,53 @@
+"""The annotator on the shared corpus: the metric equals the referee's, and grouped CV is sane."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from jingdu.annotate import annotate, load_model, metrics
+from jingdu.annotate.evaluate import cross_validate
+from jingdu.notation import read_note, write_note
+
+
+def _referee(corpus: Path):  # type: ignore[no-untyped-def]
+    path = corpus.parent / "eval" / "score.py"
+    if not path.is_file():
+        pytest.skip(f"the referee is not at {path}")
+    spec = importlib.util.spec_from_file_location("jingdu_referee", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_metric_matches_referee(corpus_dir: Path) -> None:
+    ref = _referee(corpus_dir)
+    model = load_model()
+    for path in sorted((corpus_dir / "annotated").glob("*.md"))[:12]:
+        gold = path.read_text(encoding="utf-8")
+        pred = write_note(annotate(read_note(ref.strip(gold)), model, replace=True))
+        for other in (pred, ref.strip(gold), gold):
+            mine = metrics.score_pair(gold, other)
+            theirs = ref.score_pair(gold, other)
+            assert mine == theirs, path.name
+
+
+def test_grouped_cv_sanity(corpus_dir: Path) -> None:
+    docs = [read_note(p.read_text(encoding="utf-8"), p.stem) for p in sorted((corpus_dir / "annotated").glob("*.md"))]
+    small = [d for d in docs if len(d.text) < 6000][:18]
+    res = cross_validate(small, folds=3)
+    model = res["model"]
+    assert model["text_mismatch"] == 0
+    assert model["highlight_sentences"]["f1"] > res["lead"]["highlight_sentences"]["f1"] - 0.05
+    assert model["red_spans"]["f1"] > 0.15 and model["bold_spans"]["f1"] > 0.1
+
+
+@pytest.mark.slow
+def test_full_grouped_cv(corpus_dir: Path) -> None:
+    docs = [read_note(p.read_text(encoding="utf-8"), p.stem) for p in sorted((corpus_dir / "annotated").glob("*.md"))]
+    res = cross_validate(docs, folds=5)
+    assert res["model"]["highlight_sentences"]["f1"] > res["textrank"]["highlight_sentences"]["f1"]
+    assert res["model"]["red_spans"]["f1"] > res["dictionary"]["red_spans"]["f1"]
