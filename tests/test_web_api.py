@@ -378,3 +378,11 @@ def test_serve_command_help() -> None:
     for opt in ("--db", "--host", "--port"):
         assert opt in result.output
     assert "127.0.0.1" in result.output
+
+
+def test_suggestions_on_plain_text_keep_their_place_once_stored(client: TestClient) -> None:
+    r = client.post("/api/notes", json={"text": PLAIN})
+    assert r.status_code == 201
+    body = client.get(f"/api/notes/{r.json()['id']}").json()
+    assert spans_at(body, "highlight", "网格员每天走访居民", "model")
+    assert spans_at(body, "red", "社区服务", "model")

@@ -175,7 +175,7 @@ def review(request: Request, card_id: str, body: Annotated[RatingIn, Body()]) ->
     return store_of(request).review(card_id, rating)
 
 
-@router.get("/export", summary="Export notes (md, hugo) or cards (anki)")
+@router.get("/export", summary="Export notes (md, hugo), a theme collection (collection) or cards (anki)")
 def export(request: Request, fmt: str = "md", note: Annotated[list[str] | None, Query()] = None,
            theme: str = "") -> Response:
     if fmt not in FORMATS:

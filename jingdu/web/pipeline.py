@@ -54,8 +54,28 @@ def read_upload(data: bytes, filename: str) -> Doc:
         raise
 
 
+def storable(doc: Doc) -> Doc:
+    """The note as it reads back from the notation the bank stores it in.
+
+    Work-around: a reader may lay a note out so that the notation reads back a different text
+    (the plain-text reader's paragraph indent ``\u3000\u3000`` is a block prefix, but the notation
+    reads it as text), which would shift every suggested mark once stored.  The note is taken
+    through the notation before it is annotated, so the offsets hold.
+    """
+    from jingdu.notation import read_note, write_note
+
+    try:
+        again = read_note(write_note(doc), note_id=doc.meta.id)
+    except (JingduError, ValueError):
+        return doc
+    if again.text == doc.text:
+        return doc
+    return Doc(again.text, again.blocks, again.layers, doc.meta)
+
+
 def suggest(doc: Doc, options: WebOptions) -> Doc:
     """The annotator's marks added as suggestions (origin ``model``); the note as is without it."""
+    doc = storable(doc)
     if not options.annotate:
         return doc
     annotate = options.annotator
