@@ -108,7 +108,10 @@ def rate(request: Request, card_id: str, csrf: Annotated[str, Form()] = "",
 
 @router.get("/themes", response_class=HTMLResponse)
 def themes(request: Request) -> HTMLResponse:
-    return page(request, "themes.html", themes=store_of(request).themes(), theme=None, items=[])
+    store = store_of(request)
+    found = store.themes()
+    first = found[0][0] if found else None  # the largest collection is shown first
+    return page(request, "themes.html", themes=found, theme=first, items=store.theme_items(first) if first else [])
 
 
 @router.get("/themes/{theme}", response_class=HTMLResponse)
