@@ -45,9 +45,15 @@ def fake_annotator(doc: Doc) -> Doc:
     return doc.with_spans(spans)
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, max_body=200_000))
+@pytest.fixture(params=["bank", "local"])
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    """The app over the real bank, and over the small store used when the bank is not installed."""
+    store = None
+    if request.param == "local":
+        from jingdu.web.localstore import LocalStore
+
+        store = LocalStore(tmp_path / "local.db")
+    app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, max_body=200_000), store=store)
     with TestClient(app) as c:
         yield c
 

@@ -97,7 +97,8 @@ class GuardMiddleware:
         if length is not None and length.isdigit() and int(length) > self.max_body:
             await _send_json(send, 413, "too_large", f"request body over the {self.max_body} byte limit")
             return
-        if (method in UNSAFE_METHODS and path.startswith("/api/") and int(length or 0) > 0
+        has_body = int(length) > 0 if length and length.isdigit() else "chunked" in headers.get("transfer-encoding", "")
+        if (method in UNSAFE_METHODS and path.startswith("/api/") and has_body
                 and headers.get("content-type", "").split(";")[0].strip().lower() != "application/json"):
             await _send_json(send, 415, "unsupported_media_type", "the API takes application/json bodies")
             return
