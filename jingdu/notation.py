@@ -27,6 +27,8 @@ DEFAULT_TAGS: dict[str, str] = {
 #: Nesting order when spans cover the same text: outermost first.
 LAYER_RANK: dict[str, int] = {"link": 0, "highlight": 1, "background": 2, "bold": 3, "red": 4,
                               "color": 5, "underline": 6}
+#: The notation's paragraph indent (two of them) is layout: a block prefix, not article text.
+INDENT_CHAR = "\u3000"
 VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
 _STAR, _EQ = "jdstar", "jdeq"
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
@@ -305,7 +307,8 @@ def _inline_frame(kind: str, line: str) -> tuple[str, str, str]:
     lm = _LIST_ITEM.match(content) if kind == "paragraph" else None
     if lm:
         return content[: lm.end()], content[lm.end():], ""
-    return "", content, ""
+    indent = len(content) - len(content.lstrip(INDENT_CHAR))
+    return content[:indent], content[indent:], ""
 
 
 def _is_source_line(text: str) -> bool:

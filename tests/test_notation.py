@@ -144,3 +144,16 @@ def test_list_markers_are_layout_not_text(line: str, marker: str) -> None:
     para = doc.blocks[1]
     assert para.prefix == marker and marker not in doc.block_text(para)
     assert write_note(doc) == f"# t\n\n{line}\n"
+
+
+def test_paragraph_indent_is_layout_not_text() -> None:
+    doc = read_note("# t\n\n　　正文第一句。\n")
+    para = doc.blocks[1]
+    assert para.prefix == "　　" and doc.block_text(para) == "正文第一句。"
+
+
+def test_plain_text_note_reads_back_with_the_same_text() -> None:
+    from jingdu.ingest.text import read_text
+
+    doc = read_text("标题一行\n\n第一段文字。\n\n第二段文字。\n")
+    assert read_note(write_note(doc)).text == doc.text
