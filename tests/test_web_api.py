@@ -45,15 +45,10 @@ def fake_annotator(doc: Doc) -> Doc:
     return doc.with_spans(spans)
 
 
-@pytest.fixture(params=["bank", "local"])
-def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
-    """The app over the real bank, and over the small store used when the bank is not installed."""
-    store = None
-    if request.param == "local":
-        from jingdu.web.localstore import LocalStore
-
-        store = LocalStore(tmp_path / "local.db")
-    app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, max_body=200_000), store=store)
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The app over a fresh bank."""
+    app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, max_body=200_000))
     with TestClient(app) as c:
         yield c
 
@@ -387,8 +382,35 @@ def test_serve_command_help() -> None:
 
 
 def test_suggestions_on_plain_text_keep_their_place_once_stored(client: TestClient) -> None:
-    r = client.post("/api/notes", json={"text": PLAIN})
+    """The bank stores a pasted plain-text article in the notation, its paragraphs indented with two
+    ideographic spaces; read back, it has the same text and each suggestion covers the same words."""
+    article = "青川市推进社区服务\n今年以来，全市新建社区服务站48个。\n群众满意度持续提升。\n网格员每天走访居民，收集诉求。"
+    shown = client.post("/api/annotate", json={"text": article}).json()
+    r = client.post("/api/notes", json={"text": article})
     assert r.status_code == 201
-    body = client.get(f"/api/notes/{r.json()['id']}").json()
-    assert spans_at(body, "highlight", "网格员每天走访居民", "model")
-    assert spans_at(body, "red", "社区服务", "model")
+    note_id = r.json()["id"]
+    assert "\u3000\u3000网格员每天走访居民" in client.get(f"/api/notes/{note_id}/export").text
+    stored = client.get(f"/api/notes/{note_id}").json()
+    assert stored["text"] == shown["text"]
+    for layer in ("highlight", "red"):
+        before = [(s["start"], s["end"]) for s in shown["layers"][layer] if s["origin"] == "model"]
+        assert before and [(s["start"], s["end"]) for s in stored["layers"][layer] if s["origin"] == "model"] == before
+    assert spans_at(stored, "highlight", "网格员每天走访居民", "model")
+    assert spans_at(stored, "red", "社区服务", "model")
+
+
+def test_an_annotator_domain_error_leaves_the_note_unmarked_and_a_bug_surfaces(tmp_path: Path) -> None:
+    from jingdu.errors import ModelError
+
+    def no_model(doc: Doc) -> Doc:
+        raise ModelError("no model here")
+
+    def buggy(doc: Doc) -> Doc:
+        raise TypeError("a bug")
+
+    with TestClient(create_app(tmp_path / "a.db", WebOptions(annotator=no_model))) as c:
+        r = c.post("/api/annotate", json={"text": PLAIN})
+        assert r.status_code == 200, r.text
+        assert not [s for spans in r.json()["layers"].values() for s in spans if s["origin"] == "model"]
+    with TestClient(create_app(tmp_path / "b.db", WebOptions(annotator=buggy))) as c, pytest.raises(TypeError):
+        c.post("/api/annotate", json={"text": PLAIN})

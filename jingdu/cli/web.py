@@ -9,15 +9,8 @@ import typer
 
 from jingdu.cli.common import err_console, fail
 
-DB_HELP = "the bank, a SQLite file (default: $JINGDU_HOME/bank.db, else ~/.local/share/jingdu/bank.db)"
-
-
-def _default_db() -> Path:
-    try:
-        from jingdu.bank.schema import default_path
-    except ImportError:
-        return Path.home() / ".local" / "share" / "jingdu" / "bank.db"
-    return default_path()
+DB_HELP = ("the bank, a SQLite file "
+           "(default: $JINGDU_HOME/bank.db, else ${XDG_DATA_HOME:-~/.local/share}/jingdu/bank.db)")
 
 
 def serve(
@@ -29,10 +22,11 @@ def serve(
     """Serve the workbench: read, correct and search notes in the browser."""
     import uvicorn
 
+    from jingdu.bank.schema import default_path
     from jingdu.errors import JingduError
     from jingdu.web import WebOptions, create_app
 
-    path = db or _default_db()
+    path = db or default_path()
     try:
         app = create_app(path, WebOptions(annotate=not no_annotate))
     except (JingduError, OSError) as exc:

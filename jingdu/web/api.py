@@ -14,7 +14,7 @@ from jingdu.web import insight, marks
 from jingdu.web.errors import ApiError
 from jingdu.web.exports import FORMATS, note_markdown
 from jingdu.web.pipeline import body_source, read_source, suggest
-from jingdu.web.store import Store
+from jingdu.web.store import store_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -41,10 +41,6 @@ class MarkIn(BaseModel):
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rating: int | Literal["again", "hard", "good", "easy"]
-
-
-def store_of(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
 
 
 def span_list(doc: Doc, layer: str) -> list[dict[str, Any]]:

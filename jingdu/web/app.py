@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from jingdu.web import api, errors, pages
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
 from jingdu.web.security import GuardMiddleware, new_secret
-from jingdu.web.store import Store, open_store
+from jingdu.web.store import open_store
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """Read, correct and search notes.  Every error answers
@@ -21,13 +21,13 @@ state must come from this server's own pages (Origin / Sec-Fetch-Site) and API b
 be `application/json`."""
 
 
-def create_app(db_path: str | Path, options: WebOptions | None = None, store: Store | None = None) -> FastAPI:
+def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAPI:
     """The FastAPI app over the bank at ``db_path``."""
     opts = options or DEFAULT_WEB_OPTIONS
     app = FastAPI(title="jingdu workbench", description=DESCRIPTION, version="1",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.options = opts
-    app.state.store = store if store is not None else open_store(db_path)
+    app.state.store = open_store(db_path)
     app.state.secret = new_secret()
     errors.install(app)
     app.add_middleware(GuardMiddleware, max_body=opts.max_body)

@@ -8,28 +8,30 @@ the server's worker threads, so every call holds one lock.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jingdu.errors import NotFound
+from jingdu.bank import Bank
+from jingdu.bank.export import collect, export_anki
+from jingdu.bank.search import KINDS
+from jingdu.errors import InputError, NotFound
 from jingdu.model import Doc, Span
 from jingdu.web import exports
-from jingdu.web.localstore import note_id_of
 from jingdu.web.marks import MarkSet, apply
 from jingdu.web.store import CardView, Export, Hit, MarkTable, NoteRow
 
 T = TypeVar("T")
 
 
-def bank_available() -> bool:
-    try:
-        from jingdu.bank import Bank  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def note_id_of(doc: Doc) -> str:
+    """The note's id: its own, else one made from its URL (or its text when it has none)."""
+    if doc.meta.id:
+        return doc.meta.id
+    return "n" + hashlib.sha1((doc.meta.url or doc.text).encode("utf-8")).hexdigest()[:10]
 
 
 def _hit(h: Any) -> Hit:
@@ -39,9 +41,9 @@ def _hit(h: Any) -> Hit:
 
 
 class BankStore:
-    def __init__(self, path: str | Path) -> None:
-        from jingdu.bank import Bank
+    """:class:`jingdu.web.store.Store` over the bank at ``path``."""
 
+    def __init__(self, path: str | Path) -> None:
         self.bank = Bank(path)
         self.lock = threading.RLock()
         self.mark_table = MarkTable(path)
@@ -59,7 +61,7 @@ class BankStore:
 
     def doc(self, note_id: str) -> Doc:
         doc = self._locked(lambda: self.bank.get_doc(note_id))
-        return apply(doc, MarkSet((), self.mark_table.get(note_id).rejected))
+        return apply(doc, MarkSet((), self.mark_table.rejected(note_id)))
 
     def recent(self, n: int) -> list[NoteRow]:
         recs = self._locked(lambda: self.bank.recent_notes(n))
@@ -78,8 +80,6 @@ class BankStore:
         return [_hit(h) for h in hits]
 
     def facets(self) -> dict[str, list[str]]:
-        from jingdu.bank.search import KINDS
-
         def read() -> list[str]:
             rows = self.bank.con.execute("SELECT DISTINCT account FROM notes WHERE account != '' ORDER BY account")
             return [r[0] for r in rows]
@@ -97,11 +97,11 @@ class BankStore:
     def marks(self, note_id: str) -> MarkSet:
         rec = self._locked(lambda: self.bank.get_note(note_id))
         user = tuple(sorted(Span(m["start"], m["end"], m["layer"], m.get("tag"), "user") for m in rec["user_marks"]))
-        return MarkSet(user, self.mark_table.get(note_id).rejected)
+        return MarkSet(user, self.mark_table.rejected(note_id))
 
     def set_marks(self, note_id: str, marks: MarkSet) -> None:
         self._locked(lambda: self.bank.set_user_marks(note_id, marks.user))
-        self.mark_table.put(note_id, MarkSet((), marks.rejected))
+        self.mark_table.set_rejected(note_id, marks.rejected)
 
     # -- review ----------------------------------------------------------------------------
     def due(self, limit: int) -> list[CardView]:
@@ -128,10 +128,8 @@ class BankStore:
         if fmt == "anki" and not note_ids:
             return self._locked(lambda: self._anki(theme))
         if fmt == "collection":
-            from jingdu.bank.export import collect
-
             if not theme:
-                raise exports.InputError("a theme collection needs a theme")
+                raise InputError("a theme collection needs a theme")
             text = self._locked(lambda: collect(self.bank, theme))
             return Export(text.encode("utf-8"), "text/markdown; charset=utf-8", f"{exports.safe_name(theme)}.md")
         ids = note_ids or (self._theme_notes(theme) if theme else [str(r["id"]) for r in self._locked(self.bank.notes)])
@@ -142,8 +140,6 @@ class BankStore:
         return exports.export(fmt, docs, cards, name=theme or (docs[0].meta.id if len(docs) == 1 else "jingdu"))
 
     def _anki(self, theme: str) -> Export:
-        from jingdu.bank.export import export_anki
-
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "deck.apkg"
             export_anki(self.bank, out, theme=theme or None)

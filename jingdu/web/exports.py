@@ -1,15 +1,14 @@
 """Exports of the workbench: notes in the notation (Markdown), Hugo posts, Anki decks.
 
 A note is exported with its own marks and the user's; suggestions the user has not accepted are
-left out, so the export is what ``jingdu train`` learns from.  Uses :mod:`jingdu.publish` for
-Hugo posts when it is installed.
+left out, so the export is what ``jingdu train`` learns from.  Hugo posts are written by
+:mod:`jingdu.publish`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from jingdu.errors import InputError
 from jingdu.model import Doc
 from jingdu.notation import write_note
+from jingdu.publish import post
 from jingdu.web.store import Export
 
 FORMATS = ("md", "hugo", "anki", "collection")
@@ -32,25 +32,7 @@ def note_markdown(doc: Doc, include_model: bool = False) -> str:
 
 
 def hugo_post(doc: Doc) -> str:
-    doc = without_suggestions(doc)
-    try:
-        from jingdu.publish import post
-    except ImportError:
-        post = None
-    if post is not None:
-        return post(doc)
-    body = write_note(doc)
-    if any(b.kind == "frontmatter" for b in doc.blocks):
-        return body
-    m = doc.meta
-    front = ["---", f"title: {json.dumps(doc.title or m.title, ensure_ascii=False)}"]
-    if m.published:
-        front.append(f"date: {m.published}")
-    front.append(f"tags: {json.dumps(list(m.tags), ensure_ascii=False)}")
-    front.append(f"categories: {json.dumps(list(m.categories), ensure_ascii=False)}")
-    if m.account:
-        front.append(f"account: {json.dumps(m.account, ensure_ascii=False)}")
-    return "\n".join([*front, "---", "", body])
+    return post(without_suggestions(doc))
 
 
 def anki_deck(cards: list[tuple[str, str, str]], name: str) -> bytes:

@@ -1,18 +1,17 @@
-"""What the note page shows besides the text: figures, outline, mind map and bank items.
+"""What the note page shows besides the text: figures, outline and mind map.
 
-Uses :mod:`jingdu.extract` when it is installed and falls back to small readers of the note's
-own marks otherwise (bold spans with a number are figures, headings make the outline).
+Uses :mod:`jingdu.extract`; should the extractor fail on a note, the page falls back to small
+readers of the note's own marks (bold spans with a number are figures, headings and highlights
+make the outline) rather than going down.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from jingdu.extract import extract, outline_mermaid
 from jingdu.model import Doc
 
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|％|万亿元|亿元|万元|元|万人|人|个|项|家|公里|千米|米|吨|万吨|倍|年)?")
@@ -38,10 +37,7 @@ class OutlineNode:
 
 
 def extract_or_none(doc: Doc) -> dict[str, Any] | None:
-    try:
-        from jingdu.extract import extract
-    except ImportError:
-        return None
+    """The extractor's answer for ``doc``, or None when it fails."""
     try:
         return extract(doc)
     except Exception:  # an extractor failure must not take the page down
@@ -148,16 +144,11 @@ def _mm_text(text: str) -> str:
 
 
 def mermaid(doc: Doc, tree: OutlineNode) -> str:
-    """The outline as mermaid ``mindmap`` source (the extractor's own when it has one)."""
+    """The note's mermaid ``mindmap`` source: the extractor's, or ``tree``'s should it fail."""
     try:
-        from jingdu.extract.outline import outline_mermaid
-    except ImportError:
-        outline_mermaid = None
-    if outline_mermaid is not None:
-        try:
-            return str(outline_mermaid(doc))
-        except Exception:
-            pass
+        return str(outline_mermaid(doc))
+    except Exception:  # like extract_or_none: the page shows the outline's own mind map
+        pass
     lines = ["mindmap", f"  root(({_mm_text(tree.title)}))"]
 
     def walk(node: OutlineNode, depth: int) -> None:
@@ -167,37 +158,3 @@ def mermaid(doc: Doc, tree: OutlineNode) -> str:
 
     walk(tree, 2)
     return "\n".join(lines)
-
-
-@lru_cache(maxsize=1)
-def theme_lexicon() -> dict[str, list[str]]:
-    try:
-        raw = resources.files("jingdu").joinpath("data/themes.json").read_text(encoding="utf-8")
-        data = json.loads(raw).get("themes", {})
-        return {str(k): [str(w) for w in v] for k, v in data.items()}
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def themes_of(text: str, tags: tuple[str, ...] = ()) -> tuple[str, ...]:
-    lex = theme_lexicon()
-    found = [t for t in tags if t in lex]
-    found += [t for t, words in lex.items() if t not in found and any(w in text for w in words)]
-    return tuple(found)
-
-
-def items(doc: Doc) -> list[dict[str, Any]]:
-    """Bank items drawn from a note's marks: quotes (highlights), terms (red), facts (bold + number)."""
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-    for kind, layer in (("quote", "highlight"), ("term", "red"), ("fact", "bold")):
-        for sp in doc.spans(layer):
-            text = doc.span_text(sp).strip()
-            if kind == "fact" and not re.search(r"\d", text):
-                continue
-            if len(text) < 2 or (kind, text) in seen:
-                continue
-            seen.add((kind, text))
-            out.append({"kind": kind, "text": text, "start": sp.start, "end": sp.end,
-                        "themes": themes_of(text if kind != "term" else doc.text[:2000], doc.meta.tags)})
-    return out

@@ -16,15 +16,11 @@ from jingdu.web.exports import FORMATS
 from jingdu.web.pipeline import read_source, read_upload, suggest
 from jingdu.web.render import SHOWN, render_doc
 from jingdu.web.security import csrf_ok, csrf_token
-from jingdu.web.store import Store
+from jingdu.web.store import store_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 LAYER_NAMES = {"highlight": "高亮 highlight", "bold": "加粗 bold", "red": "红字 red", "underline": "下划线 underline"}
-
-
-def store_of(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

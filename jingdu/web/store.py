@@ -1,21 +1,21 @@
 """What the web app needs from the bank, behind one small interface.
 
-:class:`Store` is implemented by :class:`jingdu.web.bankstore.BankStore` (the real bank,
-``jingdu.bank``) and by :class:`jingdu.web.localstore.LocalStore`, a small SQLite store used
-while the bank is not installed.  Both keep the user's marks in the web app's own table
-(:class:`MarkTable`) and hand them to the bank where it can take them.
+:class:`Store` is implemented by :class:`jingdu.web.bankstore.BankStore` over the real bank
+(:mod:`jingdu.bank`); :func:`open_store` opens it.  The bank keeps the user's marks; the
+suggestions a user rejected live in the web app's own table (:class:`MarkTable`).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from jingdu.model import Doc, Span
+from fastapi import Request
+
+from jingdu.model import Doc
 from jingdu.web.marks import MarkSet
 
 
@@ -76,7 +76,11 @@ class Store(Protocol):
 
 
 class MarkTable:
-    """The web app's table of user marks and rejected suggestions (``web_marks``)."""
+    """The web app's ``web_marks`` table: the suggestions a user rejected, per note.
+
+    (The table's ``kind`` column also allows ``user`` rows; the user's own marks are kept by the
+    bank, so only ``rejected`` rows are written.)
+    """
 
     SQL = """CREATE TABLE IF NOT EXISTS web_marks (
         note_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'rejected')),
@@ -92,17 +96,16 @@ class MarkTable:
             self.con.execute(self.SQL)
             self.con.execute("CREATE INDEX IF NOT EXISTS web_marks_note ON web_marks(note_id)")
 
-    def get(self, note_id: str) -> MarkSet:
+    def rejected(self, note_id: str) -> tuple[tuple[str, int, int], ...]:
+        """The (layer, start, end) of the suggestions rejected on ``note_id``."""
         with self.lock:
-            rows = self.con.execute('SELECT kind, layer, start, "end", tag FROM web_marks WHERE note_id = ?',
-                                    (note_id,)).fetchall()
-        user = tuple(sorted(Span(s, e, layer, tag, "user") for kind, layer, s, e, tag in rows if kind == "user"))
-        rejected = tuple(sorted((layer, s, e) for kind, layer, s, e, _ in rows if kind == "rejected"))
-        return MarkSet(user, rejected)
+            rows = self.con.execute('SELECT layer, start, "end" FROM web_marks WHERE note_id = ? '
+                                    "AND kind = 'rejected'", (note_id,)).fetchall()
+        return tuple(sorted((layer, s, e) for layer, s, e in rows))
 
-    def put(self, note_id: str, marks: MarkSet) -> None:
-        rows = [(note_id, "user", s.layer, s.start, s.end, s.tag) for s in marks.user]
-        rows += [(note_id, "rejected", layer, s, e, None) for layer, s, e in marks.rejected]
+    def set_rejected(self, note_id: str, rejected: tuple[tuple[str, int, int], ...]) -> None:
+        """Replace the note's rows with ``rejected``."""
+        rows = [(note_id, "rejected", layer, s, e, None) for layer, s, e in rejected]
         with self.lock:
             self.con.execute("BEGIN IMMEDIATE")
             try:
@@ -115,18 +118,13 @@ class MarkTable:
             self.con.execute("COMMIT")
 
 
-def dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
 def open_store(db_path: str | Path) -> Store:
-    """The bank at ``db_path`` when ``jingdu.bank`` is installed, else the local fallback."""
-    try:
-        from jingdu.web.bankstore import BankStore, bank_available
-    except ImportError:  # pragma: no cover - the adapter itself is part of this package
-        bank_available = None  # type: ignore[assignment]
-    if bank_available is not None and bank_available():
-        return BankStore(db_path)
-    from jingdu.web.localstore import LocalStore
+    """The bank at ``db_path``."""
+    from jingdu.web.bankstore import BankStore  # bankstore builds on this module's types
 
-    return LocalStore(db_path)
+    return BankStore(db_path)
+
+
+def store_of(request: Request) -> Store:
+    """The store of the app serving ``request``."""
+    return request.app.state.store  # type: ignore[no-any-return]

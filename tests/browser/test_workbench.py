@@ -195,6 +195,20 @@ def test_select_text_mark_it_reload_and_it_stays(server: str, page) -> None:  # 
     assert "<strong>收集诉求</strong>" in md
 
 
+def test_select_text_and_clear_its_marks(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    url = paste_note(page, server)
+    select_words(page, "收集诉求")
+    with page.expect_navigation():
+        page.click("button[data-mark=bold]")
+    assert page.locator("article .bd-user", has_text="收集诉求").count() == 1
+    select_words(page, "收集诉求")
+    with page.expect_navigation():
+        page.click("button[data-unmark]")
+    assert page.locator("article .bd-user", has_text="收集诉求").count() == 0
+    md = page.request.get(url.replace("/notes/", "/api/notes/") + "/export").text()
+    assert "<strong>收集诉求</strong>" not in md
+
+
 def test_search_and_open_a_hit(server: str, page) -> None:  # type: ignore[no-untyped-def]
     paste_note(page, server)
     page.fill("header input[name=q]", "新质生产力")

@@ -90,30 +90,29 @@
       apply();
     });
 
-    document.querySelectorAll("[data-mark]").forEach(function (btn) {
-      btn.addEventListener("mousedown", function (e) { e.preventDefault(); });
-      btn.addEventListener("click", async function () {
-        const r = selectionRange();
-        if (!r) { toast("先在正文中选中文字。Select some text in the note first.", true); return; }
-        try {
-          await call("POST", base, { layer: btn.dataset.mark, start: r.start, end: r.end });
-          reloadKeepingScroll();
-        } catch (err) { toast(err.message, true); }
+    // Buttons that act on the selected words: change(btn, range) calls the API, then the page reloads.
+    function onSelection(selector, change) {
+      document.querySelectorAll(selector).forEach(function (btn) {
+        btn.addEventListener("mousedown", function (e) { e.preventDefault(); });  // keep the selection
+        btn.addEventListener("click", async function () {
+          const r = selectionRange();
+          if (!r) { toast("先在正文中选中文字。Select some text in the note first.", true); return; }
+          try {
+            await change(btn, r);
+            reloadKeepingScroll();
+          } catch (err) { toast(err.message, true); }
+        });
       });
+    }
+
+    onSelection("[data-mark]", function (btn, r) {
+      return call("POST", base, { layer: btn.dataset.mark, start: r.start, end: r.end });
     });
 
-    document.querySelectorAll("[data-unmark]").forEach(function (btn) {
-      btn.addEventListener("mousedown", function (e) { e.preventDefault(); });
-      btn.addEventListener("click", async function () {
-        const r = selectionRange();
-        if (!r) { toast("先在正文中选中文字。Select some text in the note first.", true); return; }
-        try {
-          for (const layer of ["highlight", "bold", "red"]) {
-            await call("DELETE", base + "?layer=" + layer + "&start=" + r.start + "&end=" + r.end);
-          }
-          reloadKeepingScroll();
-        } catch (err) { toast(err.message, true); }
-      });
+    onSelection("[data-unmark]", async function (btn, r) {
+      for (const layer of ["highlight", "bold", "red"]) {
+        await call("DELETE", base + "?layer=" + layer + "&start=" + r.start + "&end=" + r.end);
+      }
     });
 
     document.querySelectorAll(".pending-item button").forEach(function (btn) {
