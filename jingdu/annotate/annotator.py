@@ -18,6 +18,7 @@ import numpy as np
 from jingdu.annotate import bold as B
 from jingdu.annotate import highlight as H
 from jingdu.annotate import terms as R
+from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.linear import Linear
@@ -36,6 +37,7 @@ class Model:
     bold_terms: TermStats
     thresholds: dict[str, float]
     info: dict[str, object] = field(default_factory=dict)
+    rates: Rates = field(default_factory=Rates)
 
     @property
     def red_words(self) -> frozenset[str]:
@@ -48,7 +50,8 @@ class Model:
     def to_dict(self) -> dict[str, object]:
         return {"format": FORMAT, "version": VERSION, "thresholds": self.thresholds, "info": self.info,
                 "highlight": self.highlight.to_dict(), "red": self.red.to_dict(), "bold": self.bold.to_dict(),
-                "red_terms": self.red_terms.to_dict(), "bold_terms": self.bold_terms.to_dict()}
+                "red_terms": self.red_terms.to_dict(), "bold_terms": self.bold_terms.to_dict(),
+                "rates": self.rates.counts}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Model:
@@ -58,7 +61,8 @@ class Model:
                    Linear.from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
                    {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
-                   dict(data.get("info") or {}))  # type: ignore[call-overload]
+                   dict(data.get("info") or {}),  # type: ignore[call-overload]
+                   Rates({str(k): [float(x) for x in v] for k, v in dict(data.get("rates") or {}).items()}))
 
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -94,23 +98,30 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     if not prep.infos:
         return out
     t = prep.table
-    hl = model.highlight.proba(t.dense, t.texts)
+    acct = model.rates.features(doc.meta.account)
+    dense = with_column(t.dense, acct[0])
+    hl = model.highlight.proba(dense, t.texts)
     sel = H.decide(hl, model.thresholds["hl_t"], model.thresholds["hl_beta"])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
-        note = _explain(model.highlight, t.dense[i], float(hl[i]), s.text) if explain else None
+        note = _explain(model.highlight, dense[i], float(hl[i]), s.text) if explain else None
         out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
-    Xr = R.features(prep.occs, prep.infos, model.red_terms, hl)
+    Xr = with_column(R.features(prep.occs, prep.infos, model.red_terms, hl), acct[1])
     pr = model.red.proba(Xr)
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
-    Xb = B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl)
+    Xb = with_column(B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl), acct[2])
     pb = model.bold.proba(Xb)
     for i in _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"]):
         note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
         out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
     return out
+
+
+def with_column(X: np.ndarray, value: float) -> np.ndarray:
+    """``X`` with a constant column (the article's account prior) appended."""
+    return np.hstack([X, np.full((len(X), 1), value, dtype=np.float32)])
 
 
 def _greedy(cands: Sequence[tuple[int, int]], probs: np.ndarray, t: float) -> list[int]:

@@ -13,7 +13,8 @@ from jingdu.annotate import bold as B
 from jingdu.annotate import highlight as H
 from jingdu.annotate import linear
 from jingdu.annotate import terms as R
-from jingdu.annotate.annotator import Model, Prepared, prepare
+from jingdu.annotate.accounts import Rates
+from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
 from jingdu.model import Doc
@@ -27,7 +28,7 @@ class TrainOptions:
 
     folds: int = 4
     c_highlight: float = 0.5
-    c_spans: float = 1.0
+    c_spans: float = 3.0
     max_term_len: int = 16
     max_bold_term_len: int = 12
 
@@ -100,38 +101,55 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     bold_words = frozenset(set(bold_lex) | set(red_lex))
     preps = [prepare(d, red_words, bold_words) for d in docs]
     k = options.folds
-    # highlight
-    hl_rows = [(p.table.dense, H.sent_labels(p.doc, p.infos), p.table.texts) for p in preps]
-    hl_oof = _oof(hl_rows, H.NAMES, k, options.c_highlight, True)
+    hl_y = [H.sent_labels(p.doc, p.infos) for p in preps]
+    rates, acct = _rates(preps, hl_y)
+    hl_names = (*H.NAMES, "acct_rate")
+    hl_rows = [(with_column(p.table.dense, a[0]), y, p.table.texts) for p, y, a in zip(preps, hl_y, acct, strict=True)]
+    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, True)
     hl_t, hl_beta, hl_f1 = H.calibrate([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
-    hl_model = _fit(hl_rows, H.NAMES, options.c_highlight, True)
-    red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options)
-    bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options)
+    hl_model = _fit(hl_rows, hl_names, options.c_highlight, True)
+    red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
+    bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
     return Model(hl_model, red_model, bold_model, red_stats, bold_stats,
-                 {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "bold_t": bold_t}, info)
+                 {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "bold_t": bold_t}, info, rates)
+
+
+def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates, list[tuple[float, float, float]]]:
+    """Per-account mark rates, and each article's leave-one-out account features."""
+    rows = []
+    for p, y in zip(preps, hl_y, strict=True):
+        red = labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red"))
+        bold = labels([(c.start, c.end) for c in p.cands], gold_ranges(p.doc, "bold"))
+        rows.append((float(y.sum()), float(len(y)), float(red.sum()), float(len(red)),
+                     float(bold.sum()), float(len(bold))))
+    rates = Rates()
+    for p, row in zip(preps, rows, strict=True):
+        rates.add(p.doc.meta.account, row)
+    return rates, [rates.features(p.doc.meta.account, row) for p, row in zip(preps, rows, strict=True)]
 
 
 def _train_red(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str],
-               options: TrainOptions) -> tuple[linear.Linear, TermStats, float, float]:
+               options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float]:
     ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
     per_doc = [_per_doc([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
     stats = _count(per_doc, mined)
     rows, cands = [], []
-    for p, y, h, minus in zip(preps, ys, hl, per_doc, strict=True):
+    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
         keep = [i for i, o in enumerate(p.occs) if R.available(o, stats, minus)]
         occs = [p.occs[i] for i in keep]
-        rows.append((R.features(occs, p.infos, stats, h, minus), y[keep], None))
+        rows.append((with_column(R.features(occs, p.infos, stats, h, minus), a), y[keep], None))
         cands.append([(o.start, o.end) for o in occs])
-    oof = _oof(rows, R.NAMES, options.folds, options.c_spans, False)
+    names = (*R.NAMES, "acct_rate")
+    oof = _oof(rows, names, options.folds, options.c_spans, False)
     items = [(c, pr, gold_ranges(p.doc, "red")) for c, pr, p in zip(cands, oof, preps, strict=True)]
     t, score = best_threshold(items, SPAN_GRID)
-    return _fit(rows, R.NAMES, options.c_spans, False), stats, t, score
+    return _fit(rows, names, options.c_spans, False), stats, t, score
 
 
 def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermStats,
-                options: TrainOptions) -> tuple[linear.Linear, TermStats, float, float]:
+                options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float]:
     ys = [labels([(c.start, c.end) for c in p.cands], gold_ranges(p.doc, "bold")) for p in preps]
     per_doc = []
     for p, y in zip(preps, ys, strict=True):
@@ -139,13 +157,14 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
         per_doc.append(_per_doc([p.cands[i].term for i in idx], y[idx]))
     stats = _count(per_doc, Counter())
     rows, cands = [], []
-    for p, y, h, minus in zip(preps, ys, hl, per_doc, strict=True):
+    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
         keep = [i for i, c in enumerate(p.cands) if not c.term or stats.marked[c.term] - minus[0][c.term] > 0
-                or red.marked[c.term] - 0 > 0]
+                or red.marked[c.term] > 0]
         cs = [p.cands[i] for i in keep]
-        rows.append((B.features(cs, p.infos, stats, red, h, minus[:2]), y[keep], None))
+        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus[:2]), a), y[keep], None))
         cands.append([(c.start, c.end) for c in cs])
-    oof = _oof(rows, B.NAMES, options.folds, options.c_spans, False)
+    names = (*B.NAMES, "acct_rate")
+    oof = _oof(rows, names, options.folds, options.c_spans, False)
     items = [(c, pr, gold_ranges(p.doc, "bold")) for c, pr, p in zip(cands, oof, preps, strict=True)]
     t, score = best_threshold(items, SPAN_GRID)
-    return _fit(rows, B.NAMES, options.c_spans, False), stats, t, score
+    return _fit(rows, names, options.c_spans, False), stats, t, score
