@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from jingdu.errors import InputError
+from jingdu.extract import extract
 from jingdu.model import Doc
 from jingdu.web import insight, marks
 from jingdu.web.errors import ApiError
@@ -92,10 +93,10 @@ def get_note(request: Request, note_id: str) -> dict[str, Any]:
 @router.get("/notes/{note_id}/extract", summary="Figures, outline and mind map of a note")
 def note_extract(request: Request, note_id: str) -> dict[str, Any]:
     doc = store_of(request).doc(note_id)
-    extracted = insight.extract_or_none(doc)
-    tree = insight.outline(doc, extracted)
-    return {"figures": [f.__dict__ for f in insight.figures(doc, extracted)],
-            "outline": _tree_json(tree), "mermaid": insight.mermaid(doc, tree)}
+    extracted = extract(doc)
+    tree = insight.outline(extracted)
+    return {"figures": [f.__dict__ for f in insight.figures(extracted)],
+            "outline": _tree_json(tree), "mermaid": insight.mermaid(doc)}
 
 
 def _tree_json(node: insight.OutlineNode) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from jingdu.errors import InputError
+from jingdu.extract import extract
 from jingdu.web import insight, marks
 from jingdu.web.errors import ApiError
 from jingdu.web.exports import FORMATS
@@ -65,14 +66,14 @@ async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Anno
 @router.get("/notes/{note_id}", response_class=HTMLResponse)
 def note(request: Request, note_id: str) -> HTMLResponse:
     doc = store_of(request).doc(note_id)
-    extracted = insight.extract_or_none(doc)
-    figs = insight.figures(doc, extracted)
-    tree = insight.outline(doc, extracted)
+    extracted = extract(doc)
+    figs = insight.figures(extracted)
+    tree = insight.outline(extracted)
     pending = [{"layer": s.layer, "start": s.start, "end": s.end, "text": doc.span_text(s)}
                for s in marks.suggestions(doc)]
     present = [layer for layer in SHOWN if doc.spans(layer)]
     return page(request, "note.html", doc=doc, note_id=note_id, body=render_doc(doc), figures=figs,
-                bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(doc, tree), pending=pending,
+                bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(doc), pending=pending,
                 layers=[(k, LAYER_NAMES[k]) for k in SHOWN], present=present, nav="note")
 
 
