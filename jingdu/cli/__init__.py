@@ -17,13 +17,7 @@ app.add_typer(bench_app, name="bench")
 #: Modules under jingdu.cli that register commands (each has ``register(app, bench_app)``).
 COMMAND_MODULES = ("notes", "annotate", "extract", "bank", "web")
 for _name in COMMAND_MODULES:
-    try:
-        _mod = importlib.import_module(f"jingdu.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a stage still being built
-        if _exc.name != f"jingdu.cli.{_name}":
-            raise
-        continue
-    _mod.register(app, bench_app)
+    importlib.import_module(f"jingdu.cli.{_name}").register(app, bench_app)
 
 
 def main() -> None:

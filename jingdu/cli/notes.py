@@ -58,15 +58,29 @@ def convert(
 
 
 def styled(doc: Doc) -> Text:
-    """The note as Rich text: yellow background, bold and red as the blog shows them."""
-    text = Text(doc.text)
-    for layer, style in LAYER_STYLES.items():
-        for sp in doc.spans(layer):
-            text.stylize(style + (" italic" if sp.origin == "model" and layer == "bold" else ""), sp.start, sp.end)
+    """The note as Rich text: yellow background, bold and red as the blog shows them;
+    the model's suggestions are underlined so they can be told from the reader's own marks."""
+    out = Text()
     for block in doc.blocks:
+        if block.kind == "break":
+            out.append("─" * 20 + "\n\n", style="dim")
+            continue
+        if block.end <= block.start:
+            continue
+        piece = Text(doc.block_text(block))
+        for layer, style in LAYER_STYLES.items():
+            for sp in doc.spans(layer):
+                if sp.end > block.start and sp.start < block.end:
+                    extra = " underline" if sp.origin == "model" else ""
+                    piece.stylize(style + extra, max(sp.start, block.start) - block.start,
+                                  min(sp.end, block.end) - block.start)
         if block.kind in ("title", "heading"):
-            text.stylize("bold underline", block.start, block.end)
-    return text
+            piece.stylize("bold")
+        lead = "\u3000\u3000" if block.kind in ("paragraph", "html") else "> " if block.kind == "source" else ""
+        out.append(lead)
+        out.append_text(piece)
+        out.append("\n\n")
+    return out
 
 
 def show(note: str = typer.Argument(..., help="A note, page, text file or URL.")) -> None:
