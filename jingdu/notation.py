@@ -10,6 +10,7 @@ are unchanged is written byte for byte as it was read.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,23 +317,39 @@ def _is_source_line(text: str) -> bool:
 
 
 # -- metadata ------------------------------------------------------------------------------------
+def render_front_matter(fields: dict[str, str | list[str]]) -> str:
+    """A YAML front matter block; every value a JSON-quoted scalar or list (valid YAML)."""
+    lines = ["---"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join([*lines, "---"]) + "\n\n"
+
+
+def _yaml_value(val: str) -> object:
+    if val[:1] in ('"', "["):
+        try:
+            return json.loads(val)
+        except json.JSONDecodeError:
+            pass
+    if val.startswith("[") and val.endswith("]"):
+        return [v.strip().strip("\"'") for v in val[1:-1].split(",") if v.strip()]
+    return val.strip("\"'")
+
+
 def _front_matter_meta(fm: str) -> dict[str, object]:
     data: dict[str, object] = {}
     for line in fm.splitlines()[1:-1]:
         m = re.match(r"^(\w+):\s*(.*)$", line)
-        if not m:
-            continue
-        key, val = m.group(1), m.group(2).strip()
-        if val.startswith("[") and val.endswith("]"):
-            data[key] = [v.strip().strip("\"'") for v in val[1:-1].split(",") if v.strip()]
-        else:
-            data[key] = val.strip("\"'")
+        if m:
+            data[m.group(1)] = _yaml_value(m.group(2).strip())
     mapped: dict[str, object] = {k: data[k] for k in ("title", "tags", "categories", "author", "url", "id")
                                  if k in data}
     if "date" in data:
         mapped["published"] = data["date"]
     if "account" in data or "source" in data:
         mapped["account"] = data.get("account") or data.get("source")
+    if "original" in data and "url" not in mapped:
+        mapped["url"] = data["original"]
     return mapped
 
 
@@ -411,6 +428,27 @@ def render_block(doc: Doc, block: Block) -> str:
     return block.prefix + render_inline(text, rel) + block.suffix + block.tail
 
 
-def write_note(doc: Doc) -> str:
-    """Render a document in the notation."""
-    return "".join(render_block(doc, b) for b in doc.blocks)
+def meta_front_matter(doc: Doc) -> str:
+    """A front matter for what the notation has no place for: the publish date, the author, and
+    the original URL when there is no source line; empty when there is nothing to say.  (Tags
+    and categories stay in the JSON form: a note's text should be the article's.)"""
+    m = doc.meta
+    has_source_url = any(b.kind == "source" for b in doc.blocks) and bool(m.url)
+    fields: dict[str, str | list[str]] = {}
+    for key, value in (("date", m.published), ("author", m.author),
+                       ("url", "" if has_source_url else m.url)):
+        if value:
+            fields[key] = value
+    return render_front_matter(fields) if fields else ""
+
+
+def write_note(doc: Doc, *, front_matter: bool = False) -> str:
+    """Render a document in the notation.
+
+    With ``front_matter=True`` a note that has none gets one holding the metadata the notation
+    itself cannot show (publish date, author), as Hugo and Obsidian read it.
+    """
+    body = "".join(render_block(doc, b) for b in doc.blocks)
+    if front_matter and not any(b.kind == "frontmatter" for b in doc.blocks):
+        return meta_front_matter(doc) + body
+    return body

@@ -7,7 +7,6 @@ of YAML's), so titles with colons, quotes or ``#`` stay strings.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from jingdu.fsutil import write_atomic
 from jingdu.model import Doc
-from jingdu.notation import write_note
+from jingdu.notation import render_front_matter, write_note
 
 
 @dataclass(frozen=True)
@@ -28,32 +27,20 @@ class PublishOptions:
     default_category: str = "官媒素材"
 
 
-def yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def yaml_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(yaml_str(v) for v in values) + "]"
-
-
 def front_matter(doc: Doc, themes: Sequence[str] = (), source: str = "",
                  options: PublishOptions = PublishOptions()) -> str:
     m = doc.meta
-    tags = list(dict.fromkeys([*m.tags, *themes]))
-    categories = list(m.categories) or [options.default_category]
-    lines = ["---", f"title: {yaml_str(doc.title or m.title or m.id or 'untitled')}"]
+    fields: dict[str, str | list[str]] = {"title": doc.title or m.title or m.id or "untitled"}
     if m.published:
-        lines.append(f"date: {yaml_str(m.published)}")
-    lines += [f"categories: {yaml_list(categories)}", f"tags: {yaml_list(tags)}"]
+        fields["date"] = m.published
+    fields["categories"] = list(m.categories) or [options.default_category]
+    fields["tags"] = list(dict.fromkeys([*m.tags, *themes]))
     if source or m.account:
-        lines.append(f"source: {yaml_str(source or m.account)}")
+        fields["source"] = source or m.account
     if m.url:
-        lines.append(f"original: {yaml_str(m.url)}")
-    if options.draft:
-        lines.append("draft: true")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
+        fields["original"] = m.url
+    text = render_front_matter(fields)
+    return text.replace("\n---\n", "\ndraft: true\n---\n", 1) if options.draft else text
 
 
 def post_body(doc: Doc) -> str:
