@@ -146,3 +146,15 @@ def test_cli_bad_model_exit_code(tmp_path: Path) -> None:
     res = runner.invoke(app, ["annotate", str(src), "-o", str(tmp_path / "o"), "--model", str(tmp_path / "x.json")])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
+
+
+def test_red_candidates_include_the_articles_own_quotes() -> None:
+    from jingdu.annotate.features import sentence_infos
+    from jingdu.annotate.terms import occurrences, with_quotes
+
+    doc = read_note("# 题\n\n　　要把“城乡融合”落到实处，推动高质量发展。城乡融合关键在“人”。\n")
+    infos = sentence_infos(doc)
+    occs = with_quotes(doc.text, infos, occurrences(doc.text, infos, frozenset({"高质量发展"})))
+    found = {(o.term, o.quoted) for o in occs}
+    assert found == {("“城乡融合”", True), ("高质量发展", False), ("“人”", True)}
+    assert [o.start for o in occs] == sorted(o.start for o in occs)

@@ -83,7 +83,8 @@ def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str]) -> 
     infos = sentence_infos(doc)
     occs = R.occurrences(doc.text, infos, red_words)
     table = H.sent_table(doc, infos, R.term_counts(occs, len(infos)))
-    return Prepared(doc, infos, occs, B.candidates(doc.text, infos, bold_words), table)
+    red = R.with_quotes(doc.text, infos, occs)
+    return Prepared(doc, infos, red, B.candidates(doc.text, infos, bold_words), table)
 
 
 # -- prediction ---------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
         note = _explain(model.highlight, dense[i], float(hl[i]), s.text) if explain else None
         out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
     Xr = with_column(R.features(prep.occs, prep.infos, model.red_terms, hl), acct[1])
-    pr = model.red.proba(Xr)
+    pr = R.shift(model.red.proba(Xr), acct[1], model.thresholds.get("red_gamma", 0.0))
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))

@@ -78,7 +78,10 @@ def candidates(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> l
 
 
 def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats, red: TermStats,
-             hl_probs: np.ndarray, minus: tuple[Counter[str], Counter[str]] | None = None) -> np.ndarray:
+             hl_probs: np.ndarray, minus: tuple[Counter[str], Counter[str]] | None = None,
+             red_minus: tuple[Counter[str], Counter[str]] | None = None) -> np.ndarray:
+    """One row of :data:`NAMES` per candidate; ``minus`` and ``red_minus`` remove the article's own
+    counts from the bold and red term statistics (leave-one-article-out while training)."""
     X = np.zeros((len(cands), len(NAMES)), dtype=np.float32)
     n = max(len(infos), 1)
     doc_digit = sum(any(c.isdigit() for c in s.text) for s in infos) / n
@@ -92,7 +95,11 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
             marked -= minus[0][c.term]
             seen_n -= minus[1][c.term]
         prior = (marked + 0.1) / (seen_n + 1.0) if c.term else 0.0
-        red_prior = (red.marked[c.term] + 0.1) / (red.seen[c.term] + 1.0) if c.term else 0.0
+        red_marked, red_seen = red.marked[c.term], red.seen[c.term]
+        if red_minus is not None and c.term:
+            red_marked -= red_minus[0][c.term]
+            red_seen -= red_minus[1][c.term]
+        red_prior = (red_marked + 0.1) / (red_seen + 1.0) if c.term else 0.0
         seen[c.term] += 1
         onehot = [float(c.kind == k) for k in KINDS]
         X[i] = (*onehot, math.log1p(L) / 4, float(L <= 4), float(L > 40),

@@ -80,8 +80,10 @@ def _ngram_matrix(texts: Sequence[str], vocab: dict[str, int]):  # type: ignore[
 
 
 def fit(names: Sequence[str], dense: np.ndarray, y: np.ndarray, texts: Sequence[str] | None = None,
-        *, C: float = 1.0, min_df: int = 3, vocab_limit: int = 40000) -> Linear:
-    """Fit a logistic regression; with ``texts``, also on their character n-grams."""
+        *, C: float = 1.0, min_df: int = 3, vocab_limit: int = 40000,
+        sample_weight: np.ndarray | None = None) -> Linear:
+    """Fit a logistic regression; with ``texts``, also on their character n-grams (``sample_weight``
+    per row, optional)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -93,7 +95,7 @@ def fit(names: Sequence[str], dense: np.ndarray, y: np.ndarray, texts: Sequence[
     if vocab:
         X = hstack([X, _ngram_matrix(texts or [], vocab)], format="csr")
     clf = LogisticRegression(C=C, max_iter=2000)
-    clf.fit(X, y)
+    clf.fit(X, y, sample_weight=sample_weight)
     coef = clf.coef_[0]
     d = len(names)
     grams = {g: float(coef[d + i]) for g, i in vocab.items()}

@@ -1,25 +1,36 @@
-"""Red: policy terms (提法).  A lexicon of the terms the reader marked in the training notes plus
-quoted coinages mined from unmarked posts; a classifier decides which occurrences get marked
-(the reader marks a term at some occurrences, often the first, often inside a highlight)."""
+"""Red: policy terms (提法).  Candidates are occurrences of a lexicon (the terms the reader marked in
+the training notes plus quoted coinages mined from unmarked posts) and the article's own quoted
+phrases (“静”, “百千万工程”); a classifier decides which get marked (the reader marks a term at some
+occurrences, often the first, often inside a highlight, and marks some articles far more densely
+than others)."""
 
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from jingdu.annotate.features import SentInfo
 from jingdu.annotate.lexicon import TermStats, find_terms
+from jingdu.annotate.linear import Linear, fit
+from jingdu.annotate.spans import best_threshold, gold_ranges, labels
+
+if TYPE_CHECKING:
+    from jingdu.annotate.annotator import Prepared
 
 NAMES: tuple[str, ...] = (
     "prior", "marked_log", "docs_log", "mined_log", "known", "mined_only", "quoted", "len", "len_short",
     "first_occ", "occ_log", "count_log", "in_heading", "hl_prob", "para_first", "doc_density",
-    "doc_prior", "sent_terms", "is_digit",
+    "doc_prior", "sent_terms", "is_digit", "from_quote", "quote_short", "inner_count_log", "doc_quotes",
 )
+#: The article's own quoted phrases: “静”, “百千万工程”, “走在前、作示范、挑大梁”.
+QUOTED = re.compile(r"“[^“”\n。！？；]{1,20}”")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +39,7 @@ class Occ:
     end: int
     term: str
     sent: int
+    quoted: bool = False  # found as a quoted phrase of the article, not through the lexicon
 
 
 def occurrences(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> list[Occ]:
@@ -39,6 +51,18 @@ def occurrences(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> 
         if k >= 0 and e <= infos[k].end:
             out.append(Occ(s, e, text[s:e], k))
     return out
+
+
+def with_quotes(text: str, infos: Sequence[SentInfo], occs: Sequence[Occ]) -> list[Occ]:
+    """``occs`` plus the article's quoted phrases (flagged ``quoted``, found with or without the lexicon)."""
+    have = {(o.start, o.end): o for o in occs}
+    starts = [s.start for s in infos]
+    for m in QUOTED.finditer(text):
+        s, e = m.span()
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and e <= infos[k].end:
+            have[(s, e)] = Occ(s, e, m.group(), k, True)
+    return sorted(have.values(), key=lambda o: (o.start, -o.end))
 
 
 def term_counts(occs: Sequence[Occ], n: int) -> list[int]:
@@ -75,6 +99,9 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
     doc_prior = float(np.mean([r[0] for r in rows]))
     density = len(occs) / max(len(infos), 1)
     per_sent = Counter(o.sent for o in occs)
+    inner = {o.term.strip("“”") for o in occs}
+    inner_count = {t: sum(s.text.count(t) for s in infos) for t in inner if t}
+    doc_quotes = sum(o.term.startswith("“") for o in occs) / max(len(infos), 1)
     for i, o in enumerate(occs):
         prior, mlog, dlog, minlog = rows[i]
         seen[o.term] += 1
@@ -84,10 +111,87 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
                 float(o.term.startswith("“")), min(L, 20) / 10, float(L <= 2), float(seen[o.term] == 1),
                 math.log(seen[o.term]), math.log(count[o.term]) / 3, float(s.kind == "heading"),
                 float(hl_probs[o.sent]), float(s.index == 0), min(density, 3.0), doc_prior,
-                min(per_sent[o.sent], 5) / 5, float(any(c.isdigit() for c in o.term)))
+                min(per_sent[o.sent], 5) / 5, float(any(c.isdigit() for c in o.term)),
+                float(o.quoted and mlog == 0 and minlog == 0), float(o.quoted and L <= 4),
+                math.log1p(inner_count.get(o.term.strip("“”"), 0)) / 3, min(doc_quotes, 3.0))
     return X
 
 
 def available(occ: Occ, stats: TermStats, minus: tuple[Counter[str], Counter[str], Counter[str]]) -> bool:
     """Whether the term would be in a lexicon built without this article."""
-    return stats.marked[occ.term] - minus[0][occ.term] > 0 or stats.mined[occ.term] > 0
+    return occ.quoted or stats.marked[occ.term] - minus[0][occ.term] > 0 or stats.mined[occ.term] > 0
+
+
+# -- training -----------------------------------------------------------------------------------
+Minus = tuple[Counter[str], Counter[str], Counter[str]]
+
+
+def _per_doc(terms: Sequence[str], y: np.ndarray) -> Minus:
+    marked = Counter(t for t, v in zip(terms, y, strict=True) if v)
+    return marked, Counter(terms), Counter(set(marked))
+
+
+def doc_counts(prep: Prepared) -> Minus:
+    """The article's own red counts (marked, seen, docs) per term, to leave it out of the statistics."""
+    y = labels([(o.start, o.end) for o in prep.occs], gold_ranges(prep.doc, "red"))
+    return _per_doc([o.term for o in prep.occs], y)
+
+
+def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float) -> Linear:
+    full = [r for r in rows if len(r[0])]
+    names = (*NAMES, "acct_rate")
+    if not full:
+        return Linear(names, np.zeros(len(names), dtype=np.float32), -7.0)
+    X = np.vstack([r[0] for r in full])
+    y = np.concatenate([r[1] for r in full])
+    w = np.concatenate([np.full(len(r[1]), len(r[1]) ** -doc_power) for r in full])
+    return fit(names, X, y, C=C, sample_weight=w * (len(w) / w.sum()))
+
+
+def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str], acct: Sequence[float], *,
+          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0
+          ) -> tuple[Linear, TermStats, float, float, float]:
+    """The red model, its term statistics (leave-one-article-out for each training row), and the
+    threshold, its F1 and the account weight ``gamma`` chosen on grouped out-of-fold predictions."""
+    from jingdu.annotate.training import folds_of
+
+    ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
+    per_doc = [_per_doc([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
+    stats = TermStats(mined=Counter(mined))
+    for m, s, d in per_doc:
+        stats.marked.update(m)
+        stats.seen.update(s)
+        stats.docs.update(d)
+    rows, cands = [], []
+    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
+        keep = [i for i, o in enumerate(p.occs) if available(o, stats, minus)]
+        occs = [p.occs[i] for i in keep]
+        X = features(occs, p.infos, stats, h, minus)
+        rows.append((np.hstack([X, np.full((len(X), 1), a, dtype=np.float32)]), y[keep]))
+        cands.append([(o.start, o.end) for o in occs])
+    oof: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for fold in folds_of(len(rows), folds):
+        held = set(fold.tolist())
+        m = _fit([r for i, r in enumerate(rows) if i not in held], C, doc_power)
+        for i in fold:
+            oof[i] = m.proba(rows[i][0]) if len(rows[i][0]) else np.zeros(0)
+    best = (0.5, -1.0, 0.0)
+    for gamma in GAMMAS:
+        items = [(c, shift(pr, a, gamma), gold_ranges(p.doc, "red"))
+                 for c, pr, p, a in zip(cands, oof, preps, acct, strict=True)]
+        t, score = best_threshold(items, grid)
+        if score > best[1] + 1e-4:
+            best = (t, score, gamma)
+    return _fit(rows, C, doc_power), stats, best[0], best[1], best[2]
+
+
+#: Weights of the account prior in the per-article decision, chosen on out-of-fold F1.
+GAMMAS = (0.0, 0.5, 1.0, 2.0, 3.0)
+
+
+def shift(p: np.ndarray, acct: float, gamma: float) -> np.ndarray:
+    """Probabilities moved by ``gamma`` times the article's account prior (log-odds)."""
+    if not gamma or not len(p):
+        return p
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)) + gamma * acct
+    return 1.0 / (1.0 + np.exp(-z))

@@ -29,6 +29,8 @@ class TrainOptions:
     folds: int = 4
     c_highlight: float = 0.5
     c_spans: float = 3.0
+    c_red: float = 3.0
+    red_doc_power: float = 0.0  # rows of an article weigh (its number of candidates) ** -power
     max_term_len: int = 16
     max_bold_term_len: int = 12
 
@@ -108,12 +110,12 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, True)
     hl_t, hl_beta, hl_f1 = H.calibrate([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
     hl_model = _fit(hl_rows, hl_names, options.c_highlight, True)
-    red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
+    red_model, red_stats, red_t, red_f1, red_gamma = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
-    return Model(hl_model, red_model, bold_model, red_stats, bold_stats,
-                 {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "bold_t": bold_t}, info, rates)
+    thresholds = {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "red_gamma": red_gamma, "bold_t": bold_t}
+    return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates)
 
 
 def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates, list[tuple[float, float, float]]]:
@@ -131,21 +133,9 @@ def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates
 
 
 def _train_red(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str],
-               options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float]:
-    ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
-    per_doc = [_per_doc([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
-    stats = _count(per_doc, mined)
-    rows, cands = [], []
-    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
-        keep = [i for i, o in enumerate(p.occs) if R.available(o, stats, minus)]
-        occs = [p.occs[i] for i in keep]
-        rows.append((with_column(R.features(occs, p.infos, stats, h, minus), a), y[keep], None))
-        cands.append([(o.start, o.end) for o in occs])
-    names = (*R.NAMES, "acct_rate")
-    oof = _oof(rows, names, options.folds, options.c_spans, False)
-    items = [(c, pr, gold_ranges(p.doc, "red")) for c, pr, p in zip(cands, oof, preps, strict=True)]
-    t, score = best_threshold(items, SPAN_GRID)
-    return _fit(rows, names, options.c_spans, False), stats, t, score
+               options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float, float]:
+    return R.train(preps, hl, mined, acct, folds=options.folds, C=options.c_red, grid=SPAN_GRID,
+                   doc_power=options.red_doc_power)
 
 
 def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermStats,
@@ -158,10 +148,11 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
     stats = _count(per_doc, Counter())
     rows, cands = [], []
     for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
+        rm = R.doc_counts(p)  # the article's own red marks stay out of its red prior
         keep = [i for i, c in enumerate(p.cands) if not c.term or stats.marked[c.term] - minus[0][c.term] > 0
-                or red.marked[c.term] > 0]
+                or red.marked[c.term] - rm[0][c.term] > 0]
         cs = [p.cands[i] for i in keep]
-        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus[:2]), a), y[keep], None))
+        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus[:2], rm[:2]), a), y[keep], None))
         cands.append([(c.start, c.end) for c in cs])
     names = (*B.NAMES, "acct_rate")
     oof = _oof(rows, names, options.folds, options.c_spans, False)
