@@ -50,12 +50,14 @@ def save_model(model: Model, path: str | Path) -> Path:
     return write_atomic(_model_file(path), model.dumps())
 
 
-def train(docs: Iterable[Doc], mined: Counter[str] | None = None, *, folds: int = 4) -> Model:
-    """Learn a model from annotated notes; ``mined`` are candidate terms counted in unmarked posts."""
+def train(docs: Iterable[Doc], mined: Counter[str] | None = None, *, folds: int = 4,
+          posts: Iterable[str] = ()) -> Model:
+    """Learn a model from annotated notes; ``mined`` are candidate terms counted in unmarked posts,
+    ``posts`` the unmarked posts' texts (for the highlight wording table)."""
     from jingdu.annotate.training import TrainOptions
     from jingdu.annotate.training import train as _train
 
-    return _train(docs, mined, TrainOptions(folds=folds))
+    return _train(docs, mined, TrainOptions(folds=folds), list(posts))
 
 
 def annotate(doc: Doc, model: Model | None = None, *, replace: bool = False, explain: bool = False) -> Doc:
@@ -81,20 +83,26 @@ def read_notes(paths: Iterable[str | Path]) -> list[Doc]:
     return [load(str(p)) for p in paths]
 
 
-def mine_files(paths: Iterable[str | Path], docs: Iterable[Doc] = ()) -> Counter[str]:
-    """Candidate terms mined from unmarked posts (files or directories of ``.md``) and ``docs``."""
-    texts: list[str] = [d.text for d in docs]
+def read_posts(paths: Iterable[str | Path]) -> list[str]:
+    """Texts of unmarked posts (files or directories of ``.md``)."""
+    texts: list[str] = []
     for p in map(Path, paths):
         files = sorted(p.glob("*.md")) if p.is_dir() else [p]
         texts.extend(f.read_text(encoding="utf-8", errors="replace") for f in files)
-    return mine_terms(texts)
+    return texts
+
+
+def mine_files(paths: Iterable[str | Path], docs: Iterable[Doc] = (), posts: list[str] | None = None) -> Counter[str]:
+    """Candidate terms mined from unmarked posts (files or directories of ``.md``) and ``docs``."""
+    return mine_terms([d.text for d in docs] + (read_posts(paths) if posts is None else posts))
 
 
 def train_files(notes: Iterable[str | Path], out: str | Path, mine: Iterable[str | Path] = (),
                 folds: int = 4) -> Model:
     """Read notes, mine terms from them and from ``mine``, train, and save the model to ``out``."""
     docs = read_notes(notes)
-    model = train(docs, mine_files(mine, docs), folds=folds)
+    posts = read_posts(mine)
+    model = train(docs, mine_files(mine, docs, posts), folds=folds, posts=posts)
     save_model(model, out)
     return model
 
@@ -106,4 +114,5 @@ def evaluate_files(notes: Iterable[str | Path], folds: int = 5, mine: Iterable[s
     docs = read_notes(notes)
     if len(docs) < 2:
         raise ModelError("cross-validation needs at least two notes")
-    return cross_validate(docs, folds, mine_files(mine, docs))
+    posts = read_posts(mine)
+    return cross_validate(docs, folds, mine_files(mine, docs, posts), posts=posts)

@@ -38,6 +38,7 @@ class Model:
     thresholds: dict[str, float]
     info: dict[str, object] = field(default_factory=dict)
     rates: Rates = field(default_factory=Rates)
+    hl_lex: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def red_words(self) -> frozenset[str]:
@@ -51,7 +52,7 @@ class Model:
         return {"format": FORMAT, "version": VERSION, "thresholds": self.thresholds, "info": self.info,
                 "highlight": self.highlight.to_dict(), "red": self.red.to_dict(), "bold": self.bold.to_dict(),
                 "red_terms": self.red_terms.to_dict(), "bold_terms": self.bold_terms.to_dict(),
-                "rates": self.rates.counts}
+                "rates": self.rates.counts, "highlight_lex": self.hl_lex}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Model:
@@ -62,7 +63,8 @@ class Model:
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
                    {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
                    dict(data.get("info") or {}),  # type: ignore[call-overload]
-                   Rates({str(k): [float(x) for x in v] for k, v in dict(data.get("rates") or {}).items()}))
+                   Rates({str(k): [float(x) for x in v] for k, v in dict(data.get("rates") or {}).items()}),
+                   {str(k): [float(x) for x in v] for k, v in dict(data.get("highlight_lex") or {}).items()})
 
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -79,10 +81,11 @@ class Prepared:
     table: H.SentTable
 
 
-def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str]) -> Prepared:
+def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str],
+            hl_lex: dict[str, list[float]] | None = None) -> Prepared:
     infos = sentence_infos(doc)
     occs = R.occurrences(doc.text, infos, red_words)
-    table = H.sent_table(doc, infos, R.term_counts(occs, len(infos)))
+    table = H.sent_table(doc, infos, R.term_counts(occs, len(infos)), hl_lex)
     red = R.with_quotes(doc.text, infos, occs)
     return Prepared(doc, infos, red, B.candidates(doc.text, infos, bold_words), table)
 
@@ -94,13 +97,13 @@ def _explain(model: Linear, row: np.ndarray, p: float, text: str | None = None) 
 
 def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     """The model's spans (origin ``model``) for the three layers of ``doc``."""
-    prep = prepare(doc, model.red_words, model.bold_words)
+    prep = prepare(doc, model.red_words, model.bold_words, model.hl_lex)
     out: list[Span] = []
     if not prep.infos:
         return out
     t = prep.table
     acct = model.rates.features(doc.meta.account)
-    dense = with_column(t.dense, acct[0])
+    dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense, t.texts)
     sel = H.decide(hl, model.thresholds["hl_t"], model.thresholds["hl_beta"])
     for i in np.flatnonzero(sel):

@@ -62,7 +62,8 @@ def red_words(docs: Sequence[Doc]) -> frozenset[str]:
 
 def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | None = None,
                    options: TrainOptions = TrainOptions(),
-                   progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+                   progress: Callable[[int, int], None] | None = None,
+                   posts: Sequence[str] = ()) -> dict[str, object]:
     """Grouped K-fold: train on the other articles, predict each held-out article; baselines too."""
     docs = list(docs)
     preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in ("model", "lead", "textrank", "dictionary")}
@@ -70,7 +71,7 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
     for n, fold in enumerate(parts):
         held = set(fold.tolist())
         train_docs = [d for i, d in enumerate(docs) if i not in held]
-        model: Model = train(train_docs, mined, options)
+        model: Model = train(train_docs, mined, options, posts)
         words = red_words(train_docs)
         for i in fold:
             d = docs[i]

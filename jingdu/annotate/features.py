@@ -123,3 +123,105 @@ def ngram_scores(texts: list[str], weights: dict[str, float]) -> np.ndarray:
         if vals:
             out[i] = sum(vals) / math.sqrt(len(vals))
     return out
+
+
+# -- extra highlight features: section structure, rhetoric, figures, neighbours ---------------------
+EXTRA_CUES: tuple[tuple[str, str], ...] = (
+    ("cue_leader_said", r"总书记[^，。；]{0,12}(?:强调|指出|要求|提出)"),
+    ("cue_notonly", r"不仅[^。；]{1,40}(?:更|还|也)|既[^。；]{1,30}又|不是[^。；]{1,30}而是"),
+    ("cue_key", r"关键|根本|核心|首要|重中之重|必由之路|必然要求|重要抓手|题中应有"),
+    ("cue_shows", r"这表明|这说明|这意味着|充分证明|实践证明|事实证明|历史证明"),
+    ("cue_list4", r"[\u4e00-\u9fff]{2,4}、[\u4e00-\u9fff]{2,4}、[\u4e00-\u9fff]{2,4}"),
+    ("cue_source", r"记者|编辑|来源|原标题|作者|通讯员|责编|图片|摄"),
+    ("cue_date", r"\d{1,2}月\d{1,2}日|\d{4}年|日前|近日|上午|下午"),
+)
+_EXTRA_RES = [(n, re.compile(p)) for n, p in EXTRA_CUES]
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+#: Features of a neighbour sentence appended for the previous and the next one.
+NEIGHBOUR_BASE: tuple[str, ...] = ("len_log", "cue_yao", "cue_jianchi", "cue_digit", "terms_any", "para_first",
+                                   "in_heading", "cue_leader", "title_sim")
+
+HL_EXTRA_NAMES: tuple[str, ...] = (
+    *(n for n, _ in EXTRA_CUES), "sec_first", "sec_para_log", "para_rel", "last_para", "short_topic",
+    "nums_log", "nums_many", "len_rel", "title_sim_rank", "heading_next",
+    *(f"prev_{n}" for n in NEIGHBOUR_BASE), *(f"next_{n}" for n in NEIGHBOUR_BASE),
+)
+#: Genre of the wording (commentary vs news bigrams) and rarity (bigram IDF) over unmarked posts.
+LEX_NAMES: tuple[str, ...] = ("genre_mean", "genre_max", "idf_mean", "unknown_share")
+_RAW_NAMES: tuple[str, ...] = (*DENSE_NAMES, *HL_EXTRA_NAMES, *LEX_NAMES)
+#: The raw features, then the same features minus their article mean (a within-article ranking).
+HL_NAMES: tuple[str, ...] = (*_RAW_NAMES, *(f"dm_{n}" for n in _RAW_NAMES))
+_HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def han_bigrams(text: str) -> set[str]:
+    """Bigrams of two Chinese characters."""
+    return {text[i:i + 2] for i in range(len(text) - 1) if _HAN2.fullmatch(text[i:i + 2])}
+
+
+def lex_matrix(texts: list[str], lex: dict[str, list[float]] | None) -> np.ndarray:
+    """:data:`LEX_NAMES` per text from a table bigram -> [genre log-ratio, idf] (zeros without one)."""
+    out = np.zeros((len(texts), len(LEX_NAMES)), dtype=np.float32)
+    if not lex:
+        return out
+    unknown_idf = max((v[1] for v in lex.values()), default=0.0)
+    get = lex.get
+    for i, t in enumerate(texts):
+        grams = han_bigrams(t)
+        if not grams:
+            continue
+        vals = [v for v in map(get, grams) if v is not None]
+        genre = [v[0] for v in vals]
+        idf = sum(v[1] for v in vals) + unknown_idf * (len(grams) - len(vals))
+        out[i] = (sum(genre) / len(genre) / 3 if genre else 0.0, max(genre) / 5 if genre else 0.0,
+                  idf / len(grams) / 5, (len(grams) - len(vals)) / len(grams))
+    return out
+
+
+def highlight_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int],
+                     lex: dict[str, list[float]] | None = None) -> np.ndarray:
+    """One row of :data:`HL_NAMES` per sentence: :func:`dense_matrix`, :data:`HL_EXTRA_NAMES`,
+    :data:`LEX_NAMES`, then all of them minus their article mean."""
+    raw = _raw_matrix(doc, infos, term_counts, lex)
+    return np.hstack([raw, raw - raw.mean(axis=0)]) if len(raw) else np.zeros((0, len(HL_NAMES)), np.float32)
+
+
+def _raw_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int],
+                lex: dict[str, list[float]] | None) -> np.ndarray:
+    base = dense_matrix(doc, infos, term_counts)
+    n = len(infos)
+    extra = np.zeros((n, len(HL_EXTRA_NAMES) - 2 * len(NEIGHBOUR_BASE)), dtype=np.float32)
+    if not n:
+        return np.zeros((0, len(_RAW_NAMES)), dtype=np.float32)
+    n_para = max(s.para for s in infos) + 1
+    last_para = infos[-1].para
+    lens = np.array([len(s.text) for s in infos], dtype=np.float32)
+    mean_len = float(lens.mean()) or 1.0
+    ts = base[:, DENSE_NAMES.index("title_sim")]
+    ranks = np.empty(n, dtype=np.float32)
+    ranks[np.argsort(-ts, kind="stable")] = np.arange(n, dtype=np.float32) / max(n - 1, 1)
+    sec_para = 0
+    prev_para = -1
+    after_heading = True
+    for i, s in enumerate(infos):
+        if s.kind == "heading":
+            after_heading, sec_para = True, 0
+        elif s.para != prev_para:
+            sec_para += 1
+        sec_first = float(s.kind != "heading" and after_heading and s.index == 0)
+        if s.kind != "heading" and s.index == s.count - 1:
+            after_heading = False
+        prev_para = s.para
+        nums = len(_NUM.findall(s.text))
+        row = [float(bool(rx.search(s.text))) for _, rx in _EXTRA_RES]
+        row += [sec_first, math.log1p(sec_para) / 3, s.para / max(n_para - 1, 1), float(s.para == last_para),
+                float(s.index == 0 and s.count <= 2 and len(s.text) < 25 and s.kind != "heading"),
+                math.log1p(nums) / 2, float(nums >= 3), min(lens[i] / mean_len, 3.0) / 3, float(ranks[i]),
+                float(i + 1 < n and infos[i + 1].kind == "heading")]
+        extra[i] = row
+    cols = [DENSE_NAMES.index(c) for c in NEIGHBOUR_BASE]
+    nb = base[:, cols]
+    pad = np.zeros((1, len(cols)), dtype=np.float32)
+    prev = np.vstack([pad, nb[:-1]])
+    nxt = np.vstack([nb[1:], pad])
+    return np.hstack([base, extra, prev, nxt, lex_matrix([s.text for s in infos], lex)])

@@ -1,19 +1,24 @@
 """Highlight: a sentence classifier with a per-article decision.
 
-Each sentence gets a probability from its features (position, cues, terms, title overlap,
-article-level shape) and character n-grams.  A sentence is marked when its probability reaches
+Each sentence gets a probability from its features (position, section structure, cues, terms,
+title overlap, figures, the neighbour sentences, the genre and rarity of its wording measured on
+unmarked posts) and the same features minus their article mean (so the model ranks sentences
+within their article).  A sentence is marked when its probability reaches
 ``min(t, beta * best sentence of the article)``: the article's own score distribution decides how
 much is marked, and ``t``/``beta`` are calibrated on grouped out-of-fold predictions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from jingdu.annotate.features import DENSE_NAMES, SentInfo, dense_matrix
+from jingdu.annotate.features import HL_NAMES, SentInfo, han_bigrams, highlight_matrix
 from jingdu.annotate.spans import f1, layer_mask
 from jingdu.model import Doc
 
@@ -33,8 +38,57 @@ class SentTable:
         return [s.text for s in self.infos]
 
 
-def sent_table(doc: Doc, infos: list[SentInfo], term_counts: list[int]) -> SentTable:
-    return SentTable(infos, dense_matrix(doc, infos, term_counts))
+def sent_table(doc: Doc, infos: list[SentInfo], term_counts: list[int],
+               lex: dict[str, list[float]] | None = None) -> SentTable:
+    return SentTable(infos, highlight_matrix(doc, infos, term_counts, lex))
+
+
+def columns(dense: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """The columns of a :data:`NAMES` matrix that a model was trained on (older models use fewer)."""
+    if tuple(names) == NAMES:
+        return dense
+    pos = {n: i for i, n in enumerate(NAMES)}
+    return dense[:, [pos[n] for n in names]]
+
+
+#: Posts in the voice of commentary (评论) and of news transcripts; told apart by their first lines.
+COMMENTARY = re.compile(r"央视快评|人民日报|评论员")
+NEWS = re.compile(r"新闻联播")
+_SPLIT = re.compile(r"[。！？；!?;\n]")
+
+
+def lex_table(posts: Iterable[str], min_df: int = 5, limit: int = 40000) -> dict[str, list[float]]:
+    """bigram -> [log-ratio of its rate in commentary vs news sentences, IDF over posts].
+
+    Only unmarked text is used (no labels); bigrams in at least ``min_df`` posts, the ``limit``
+    most frequent."""
+    df: Counter[str] = Counter()
+    com: Counter[str] = Counter()
+    news: Counter[str] = Counter()
+    n_com = n_news = n_docs = 0
+    for text in posts:
+        sents = [t for t in _SPLIT.split(text) if len(t) > 5]
+        grams = [han_bigrams(t) for t in sents]
+        df.update(set().union(*grams) if grams else set())
+        n_docs += 1
+        first = text.lstrip().split("\n", 1)[0]
+        if NEWS.search(first):
+            target, n_news = news, n_news + len(sents)
+        elif COMMENTARY.search(text[:300]):
+            target, n_com = com, n_com + len(sents)
+        else:
+            continue
+        for g in grams:
+            target.update(g)
+    if not n_docs:
+        return {}
+    out = {}
+    for g, n in df.most_common(limit):
+        if n < min_df:
+            break
+        ratio = math.log((com[g] + 1) / (n_com + 1)) - math.log((news[g] + 1) / (n_news + 1))
+        out[g] = [round(ratio, 2), round(math.log(n_docs / n), 2)]
+    return out
 
 
 def sent_labels(doc: Doc, infos: Sequence[SentInfo], layer: str = "highlight") -> np.ndarray:
@@ -74,4 +128,4 @@ def calibrate(items: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[float, fl
     return best
 
 
-NAMES = DENSE_NAMES
+NAMES = HL_NAMES

@@ -27,7 +27,8 @@ class TrainOptions:
     """Tunables of training."""
 
     folds: int = 4
-    c_highlight: float = 0.5
+    c_highlight: float = 0.1
+    hl_ngrams: bool = False  # character n-grams for highlight (overfit 54 notes; off)
     c_spans: float = 3.0
     c_red: float = 3.0
     red_doc_power: float = 0.0  # rows of an article weigh (its number of candidates) ** -power
@@ -91,8 +92,9 @@ def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names:
 
 
 def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
-          options: TrainOptions = TrainOptions()) -> Model:
-    """Learn a model from annotated notes; ``mined`` are term candidates with post counts."""
+          options: TrainOptions = TrainOptions(), posts: Sequence[str] = ()) -> Model:
+    """Learn a model from annotated notes; ``mined`` are term candidates with post counts;
+    ``posts`` are unmarked texts for the highlight wording table (genre and rarity of bigrams)."""
     docs = [d for d in docs if d.text.strip()]
     if len(docs) < 2:
         raise ValueError("training needs at least two annotated notes")
@@ -101,21 +103,22 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     bold_lex = _lexicon_words(docs, "bold", options.max_bold_term_len, False)
     red_words = frozenset(set(red_lex) | set(mined))
     bold_words = frozenset(set(bold_lex) | set(red_lex))
-    preps = [prepare(d, red_words, bold_words) for d in docs]
+    hl_lex = H.lex_table(posts)
+    preps = [prepare(d, red_words, bold_words, hl_lex) for d in docs]
     k = options.folds
     hl_y = [H.sent_labels(p.doc, p.infos) for p in preps]
     rates, acct = _rates(preps, hl_y)
     hl_names = (*H.NAMES, "acct_rate")
     hl_rows = [(with_column(p.table.dense, a[0]), y, p.table.texts) for p, y, a in zip(preps, hl_y, acct, strict=True)]
-    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, True)
+    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, options.hl_ngrams)
     hl_t, hl_beta, hl_f1 = H.calibrate([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
-    hl_model = _fit(hl_rows, hl_names, options.c_highlight, True)
+    hl_model = _fit(hl_rows, hl_names, options.c_highlight, options.hl_ngrams)
     red_model, red_stats, red_t, red_f1, red_gamma = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
     thresholds = {"hl_t": hl_t, "hl_beta": hl_beta, "red_t": red_t, "red_gamma": red_gamma, "bold_t": bold_t}
-    return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates)
+    return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex)
 
 
 def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates, list[tuple[float, float, float]]]:
