@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -39,7 +40,20 @@ def test_words_never_change(sample_note_text: str) -> None:
     assert _plain_words(write_note(out)) == _plain_words(sample_note_text)
     assert metrics.score_pair(sample_note_text, write_note(out)) is not None
     assert all(sp.origin == "model" for layer in ("highlight", "bold", "red") for sp in out.spans(layer))
-    assert out.spans("highlight") and out.spans("red")
+    assert out.spans("highlight")
+    policy = {"乡村全面振兴", "新质生产力", "中国式现代化"}
+    assert {doc.span_text(sp) for sp in out.spans("red")} <= policy
+
+
+def test_policy_terms_rank_first_for_red(sample_note_text: str) -> None:
+    # a short article of an unknown account: whether its best terms pass the calibrated threshold
+    # is the model's call, but its core policy terms must be its best red candidates
+    model = load_model()
+    low = dataclasses.replace(model, thresholds={**model.thresholds, "red_t": 0.0})
+    doc = read_note(sample_note_text).without_layers(["highlight", "bold", "red"])
+    out = annotate(doc, low, replace=True, explain=True)
+    ranked = sorted(out.spans("red"), key=lambda sp: -float((sp.note or "p=0:").split(":")[0][2:]))
+    assert {doc.span_text(sp) for sp in ranked[:3]} == {"乡村全面振兴", "新质生产力", "中国式现代化"}
 
 
 def test_existing_marks_kept_unless_replace(sample_note_text: str) -> None:
