@@ -1,9 +1,9 @@
 """Ingest quality on the corpus's served blog pages, next to trafilatura (baseline, same run).
 
 For each ``corpus/html/<id>.html`` with a note ``corpus/annotated/<id>.md``: ingest the page,
-render it with ``write_note(..., front_matter=True)`` as ``jingdu ingest`` does, and compare its text with the note's text (both read by the
-referee's ``chars()``, whitespace removed) by character-4-gram F1; a title counts when it equals
-the note's title exactly.
+render it as ``jingdu ingest`` does (``write_note(doc, footer=True)``), and compare its text
+with the note's text (both read by the referee's ``chars()``, whitespace removed) by
+character-4-gram F1; a title counts when it equals the note's title exactly.
 
     python benchmarks/ingest_quality.py [--shared ../shared] [--per-page]
 """
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         html, note = page.read_text(encoding="utf-8"), note_path.read_text(encoding="utf-8")
         gold_text, gold_title = text_of(referee, note), read_note(note).title.strip()
         doc = read_html(html, note_id=page.stem)
-        ours = f1(text_of(referee, write_note(doc, front_matter=True)), gold_text)
+        ours = f1(text_of(referee, write_note(doc, footer=True)), gold_text)
         t_title, t_note = trafilatura_note(html)
         theirs = f1(text_of(referee, t_note), gold_text)
         rows.append((page.stem, ours, doc.title.strip() == gold_title, theirs, t_title.strip() == gold_title))

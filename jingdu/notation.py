@@ -353,6 +353,19 @@ def _front_matter_meta(fm: str) -> dict[str, object]:
     return mapped
 
 
+_FOOTER_KEYS = {"作者": "author", "发布": "published", "URL": "url"}
+
+
+def _footer_meta(footer: str) -> dict[str, str]:
+    """Author, publish date and URL from the footer's ``> 作者: …`` lines."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"^> (作者|发布|URL):\s*(.*?)\s*$", footer, re.M):
+        value = re.sub(r"^\[([^\]]*)\]\([^)]*\)$", r"\1", m.group(2))  # [name](link) -> name
+        if value:
+            out[_FOOTER_KEYS[m.group(1)]] = value
+    return out
+
+
 def _source_meta(text: str, spans: list[Span]) -> dict[str, object]:
     data: dict[str, object] = {}
     acc = re.split(r"微信公众号|\s*原文链接|\s+", text.strip(), maxsplit=1)[0].strip()
@@ -394,10 +407,9 @@ def read_note(source: str, note_id: str = "") -> Doc:
         builder.add(kind, text, spans, level=pending.level, prefix=prefix, suffix=suffix, raw=raw, tail=tail)
     if footer:
         builder.add("footer", raw=footer, tail="")
-        m = re.search(r"^> URL:\s*(\S+)", footer, re.M)
-        if m and not meta.get("url"):
-            meta["post_url"] = m.group(1)
-    meta.pop("post_url", None)
+        for key, value in _footer_meta(footer).items():
+            meta.setdefault(key, value)
+            meta[key] = meta[key] or value
     return builder.build(Meta.from_dict(meta))
 
 
@@ -428,27 +440,31 @@ def render_block(doc: Doc, block: Block) -> str:
     return block.prefix + render_inline(text, rel) + block.suffix + block.tail
 
 
-def meta_front_matter(doc: Doc) -> str:
-    """A front matter for what the notation has no place for: the publish date, the author, and
-    the original URL when there is no source line; empty when there is nothing to say.  (Tags
-    and categories stay in the JSON form: a note's text should be the article's.)"""
+def meta_footer(doc: Doc) -> str:
+    """The note's closing footer in the notation's own form (``---`` then ``> 作者: …`` lines),
+    holding what the notation has no other place for: author, publish date and URL.  Readers
+    and the referee leave the footer out of the article's text.  Empty when there is nothing."""
     m = doc.meta
-    has_source_url = any(b.kind == "source" for b in doc.blocks) and bool(m.url)
-    fields: dict[str, str | list[str]] = {}
-    for key, value in (("date", m.published), ("author", m.author),
-                       ("url", "" if has_source_url else m.url)):
-        if value:
-            fields[key] = value
-    return render_front_matter(fields) if fields else ""
+    author = m.author or m.account
+    if not (author or m.published):
+        return ""
+    lines = [f"> 作者: {author}  "]
+    if m.published:
+        lines.append(f"> 发布: {m.published}  ")
+    if m.url:
+        lines.append(f"> URL: {m.url}  ")
+    return "---\n\n" + "\n".join(lines) + "\n"
 
 
-def write_note(doc: Doc, *, front_matter: bool = False) -> str:
+def write_note(doc: Doc, *, footer: bool = False) -> str:
     """Render a document in the notation.
 
-    With ``front_matter=True`` a note that has none gets one holding the metadata the notation
-    itself cannot show (publish date, author), as Hugo and Obsidian read it.
+    With ``footer=True`` a note that has no footer gets one holding its author, publish date and
+    URL (see :func:`meta_footer`), the way the corpus's notes end.
     """
     body = "".join(render_block(doc, b) for b in doc.blocks)
-    if front_matter and not any(b.kind == "frontmatter" for b in doc.blocks):
-        return meta_front_matter(doc) + body
+    if footer and not any(b.kind == "footer" for b in doc.blocks):
+        end = meta_footer(doc)
+        if end:
+            return body.rstrip("\n") + "\n\n" + end
     return body

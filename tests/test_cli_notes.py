@@ -105,12 +105,12 @@ def test_corpus_round_trips_through_the_cli(corpus_dir: Path, tmp_path: Path) ->
         assert (tmp_path / "m" / name).read_bytes() == Path(note).read_bytes(), name
 
 
-def test_ingested_page_keeps_its_date_in_front_matter(tmp_path: Path) -> None:
+def test_ingested_page_keeps_its_date_in_the_footer(tmp_path: Path) -> None:
     page = Path(__file__).parent / "fixtures" / "wechat_served.html"
     code, _ = run("ingest", str(page), "-o", str(tmp_path))
     assert code == 0
     text = (tmp_path / "wechat_served.md").read_text(encoding="utf-8")
-    assert text.startswith("---\ndate: ")
+    assert "\n---\n\n> 作者: " in text and "\n> 发布: " in text
     doc = read_note(text)
     assert doc.meta.published.endswith("+08:00")
     assert doc.title and doc.meta.account

@@ -157,3 +157,20 @@ def test_plain_text_note_reads_back_with_the_same_text() -> None:
 
     doc = read_text("标题一行\n\n第一段文字。\n\n第二段文字。\n")
     assert read_note(write_note(doc)).text == doc.text
+
+
+def test_footer_gives_author_date_and_url() -> None:
+    doc = read_note("# 标题\n\n　　正文。\n\n---\n\n> 作者: [某记者](https://e.org/me)  \n> 发布: 2025-11-07T08:31:48+08:00  \n> URL: https://e.org/p/1  \n")
+    assert (doc.meta.author, doc.meta.published, doc.meta.url) == ("某记者", "2025-11-07T08:31:48+08:00", "https://e.org/p/1")
+
+
+def test_footer_written_for_metadata_reads_back() -> None:
+    from jingdu.model import DocBuilder, Meta
+
+    b = DocBuilder()
+    b.add("title", "标题", prefix="# ")
+    b.add("paragraph", "正文。", prefix="　　")
+    doc = b.build(Meta(title="标题", account="某某发布", published="2025-01-02T08:00:00+08:00", url="https://e.org/a"))
+    again = read_note(write_note(doc, footer=True))
+    assert again.text.startswith(doc.text)
+    assert (again.meta.author, again.meta.published, again.meta.url) == ("某某发布", doc.meta.published, doc.meta.url)

@@ -28,7 +28,7 @@ class OutFormat(StrEnum):
 
 
 def _ingest_one(name: str, options: IngestOptions) -> str:
-    return write_note(load(name, options), front_matter=True)
+    return write_note(load(name, options), footer=True)
 
 
 def _convert_one(name: str, fmt: str) -> str:
