@@ -1,7 +1,7 @@
 """Themes (乡村振兴, 基层治理, 生态保护 …) from a keyword lexicon (``jingdu/data/themes.json``).
 
-An item's themes are those whose keywords its text holds; an item that names none inherits its
-note's themes.  A note's themes are its own tags that name a theme (the corpus posts are
+An item's themes are those whose keywords its text holds (two keywords, or one of four or more
+characters); an item that names none inherits its note's themes.  A note's themes are its own tags that name a theme (the corpus posts are
 tagged) plus the themes its text mentions most.  Users retag items with ``Bank.tag``.
 """
 
@@ -24,6 +24,7 @@ class ThemeOptions:
     note_min_hits: int = 3  # a lexicon theme needs this many keyword hits in a note
     note_share: float = 0.15  # … and this share of the note's keyword hits
     item_max: int = 3
+    item_min_score: float = 2.0  # an item's own theme needs two keywords (or one of 4+ characters)
 
 
 @dataclass(frozen=True)
@@ -83,5 +84,5 @@ def note_themes(text: str, tags: tuple[str, ...] | list[str] = (), lexicon: Lexi
 def item_themes(text: str, inherited: list[str], lexicon: Lexicon | None = None,
                 options: ThemeOptions = ThemeOptions()) -> list[str]:
     sc = scores(text, lexicon)
-    own = [t for t, _ in sc.most_common(options.item_max)]
+    own = [t for t, n in sc.most_common(options.item_max) if n >= options.item_min_score]
     return own or list(inherited)
