@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import nh3
 
 from jingdu.model import Block, Doc, Span
-from jingdu.notation import _block_spans, render_inline
+from jingdu.notation import _block_spans, parse_inline, render_inline
 
 ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "hr", "mark", "strong", "span",
-                "u", "a", "img", "br", "pre", "code", "figure", "section", "div"}
-ALLOWED_ATTRS = {"mark": {"class", "data-origin"}, "span": {"class", "data-origin"},
-                 "strong": {"class", "data-origin"}, "u": {"class"}, "a": {"href", "title"},
-                 "img": {"src", "alt", "loading"}, "p": {"class"}, "div": {"class"},
-                 "blockquote": {"class"}, "section": {"class"}, "pre": {"class"}}
+                "u", "a", "img", "br", "pre", "code", "figure", "figcaption", "section", "div",
+                "table", "thead", "tbody", "tr", "th", "td"}
+#: ``data-o``/``data-b`` are the workbench's text offsets and block indices.
+ALLOWED_ATTRS = {"*": {"class", "data-origin", "data-o", "data-b"}, "a": {"href", "title"},
+                 "img": {"src", "alt", "loading"}}
 CSS = """
 body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:17px/1.9 "Noto Serif CJK SC","Songti SC",serif;color:#222}
 h1{font-size:1.6rem;line-height:1.4} blockquote{color:#666;border-left:3px solid #ddd;margin:0;padding-left:1rem}
@@ -66,35 +67,61 @@ def _inline(doc: Doc, block: Block) -> str:
     return render_inline(doc.block_text(block), spans, escape=html.escape, opener=_open, closer=_close)
 
 
-def _layout(block: Block) -> str:
+def _table(raw: str) -> str:
+    rows = [r.strip() for r in raw.splitlines() if r.strip().startswith("|")]
+    rows = [r for r in rows if not re.fullmatch(r"\|[\s:|-]+\|?", r)]
+    out = ['<table class="md-table">']
+    for i, row in enumerate(rows):
+        cells = [parse_inline(c.strip())[0] for c in row.strip("|").split("|")]
+        tag = "th" if i == 0 else "td"
+        out.append("<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _image(raw: str, show: bool) -> str:
+    if not show:  # the workbench does not load remote images
+        alt = re.match(r"!\[([^\]]*)\]", raw)
+        caption = "：" + html.escape(alt.group(1)) if alt and alt.group(1) else ""
+        return f'<p class="image">［图片{caption}］</p>'
+    url = _url_of(raw.replace("![", "[", 1))
+    return f'<figure><img src="{html.escape(url)}" alt="" loading="lazy"></figure>' if url else ""
+
+
+def _layout(block: Block, images: bool) -> str:
     raw = (block.raw or "").strip()
     if block.kind == "break":
         return "<hr>"
     if block.kind == "image":
-        url = _url_of(raw.replace("![", "[", 1))
-        return f'<figure><img src="{html.escape(url)}" alt="" loading="lazy"></figure>' if url else ""
-    if block.kind in ("fence", "table"):
-        return f'<pre class="{block.kind}">{html.escape(raw)}</pre>'
-    return ""
+        return _image(raw, images)
+    if block.kind == "table":
+        return _table(raw)
+    if block.kind == "fence":
+        body = "\n".join(raw.splitlines()[1:-1])
+        return f'<pre class="fence"><code>{html.escape(body)}</code></pre>'
+    return ""  # footer, front matter, blank lines
 
 
-def block_html(doc: Doc, block: Block) -> str:
-    if block.kind in ("title",):
-        return f"<h1>{_inline(doc, block)}</h1>"
+def block_html(doc: Doc, block: Block, *, inline: Callable[[Doc, Block], str] = _inline, attrs: str = "",
+               images: bool = True) -> str:
+    """One block as HTML; ``inline`` renders its text and marks, ``attrs`` go on its element."""
+    at = f" {attrs}" if attrs else ""
+    if block.kind == "title":
+        return f'<h1 class="title"{at}>{inline(doc, block)}</h1>'
     if block.kind == "heading":
-        level = min(max(block.level, 2), 6)
-        return f"<h{level}>{_inline(doc, block)}</h{level}>"
+        level = min(max(block.level or 3, 2), 6)
+        return f"<h{level}{at}>{inline(doc, block)}</h{level}>"
     if block.kind in ("source", "quote"):
-        return f'<blockquote class="{block.kind}">{_inline(doc, block)}</blockquote>'
+        return f'<blockquote class="{block.kind}"{at}>{inline(doc, block)}</blockquote>'
     if block.kind in ("paragraph", "html"):
-        return f"<p>{_inline(doc, block)}</p>"
-    return _layout(block)
+        return f"<p{at}>{inline(doc, block)}</p>"
+    return _layout(block, images)
 
 
 def sanitize(fragment: str) -> str:
     """nh3's allow-list over a fragment: no script, no event handler, http(s) links only."""
-    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS,
-                     url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes={"http", "https"},
+                     link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
 def note_fragment(doc: Doc) -> str:

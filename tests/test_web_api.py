@@ -363,7 +363,7 @@ def test_article_html_never_runs(client: TestClient, key: str) -> None:
 
 
 def test_sanitizer_is_an_allow_list() -> None:
-    from jingdu.web.render import sanitize
+    from jingdu.htmlout import sanitize
 
     out = sanitize('<p onclick="x()">a<script>b</script><a href="javascript:c()">d</a><iframe src="e"></iframe></p>')
     assert "onclick" not in out and "<script" not in out and "javascript:" not in out and "<iframe" not in out

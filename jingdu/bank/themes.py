@@ -1,8 +1,9 @@
 """Themes (乡村振兴, 基层治理, 生态保护 …) from a keyword lexicon (``jingdu/data/themes.json``).
 
-An item's themes are those whose keywords its text holds (two keywords, or one of four or more
-characters); an item that names none inherits its note's themes.  A note's themes are its own tags that name a theme (the corpus posts are
-tagged) plus the themes its text mentions most.  Users retag items with ``Bank.tag``.
+An item's themes are those whose keywords its text holds (two keywords, or one of four or
+more characters); an item that names none inherits its note's themes.  A note's themes are its
+own tags that name a theme (the corpus posts are tagged) plus the themes its text mentions most.
+Users retag items with ``Bank.tag``.
 """
 
 from __future__ import annotations
