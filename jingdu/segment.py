@@ -2,12 +2,14 @@
 
 Sentences are cut exactly as the referee cuts them (``shared/eval/score.py``): at 。！？；!?;
 (with closing quotes and brackets kept on the sentence) and at block boundaries.  Offsets are
-into ``Doc.text``.  Words come from jieba.
+into ``Doc.text``.  Words come from jieba; the words of a lexicon are found by one cached trie
+regex (:func:`find_words`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,3 +96,42 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
     """(word, start, end) for each jieba word of ``text``."""
     return ((w, s, e) for w, s, e in _jieba().tokenize(text))
+
+
+# -- lexicon matching -------------------------------------------------------------------------------
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict]) -> str:
+    alts = []
+    end = "" in node
+    for ch in sorted(k for k in node if k):
+        alts.append(re.escape(ch) + _node_pattern(node[ch]))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if end else body
+
+
+@lru_cache(maxsize=16)
+def lexicon_matcher(words: frozenset[str]) -> re.Pattern[str] | None:
+    """A regex finding the longest lexicon term at each leftmost position (cached per lexicon)."""
+    good = [w for w in words if w]
+    if not good:
+        return None
+    return re.compile(_trie_pattern(good))
+
+
+def find_words(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the lexicon ``words`` in ``text``, the longest at each position."""
+    pat = lexicon_matcher(words)
+    if pat is None:
+        return []
+    return [(m.start(), m.end()) for m in pat.finditer(text) if m.end() > m.start()]

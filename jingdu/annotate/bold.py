@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from jingdu.annotate.features import SentInfo
-from jingdu.annotate.lexicon import TermStats, find_terms
+from jingdu.annotate.lexicon import TermStats
+from jingdu.segment import find_words
 
 KINDS = ("figure", "clause", "person", "label", "term", "sent")
 _NUM = r"(?:\d+(?:[.,，]\d+)*|[一二三四五六七八九十百千万两]+(?=[万亿千百]?[个家项名位座条所批次倍]))"
@@ -72,7 +73,7 @@ def candidates(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> l
     out: list[Cand] = []
     for k, s in enumerate(infos):
         out.extend(_sentence_cands(k, s))
-        for a, b in find_terms(s.text, words):
+        for a, b in find_words(s.text, words):
             out.append(Cand(s.start + a, s.start + b, "term", k, s.text[a:b]))
     return out
 

@@ -12,12 +12,12 @@ import numpy as np
 from jingdu.annotate import metrics
 from jingdu.annotate.annotator import Model, predict
 from jingdu.annotate.features import sentence_infos
-from jingdu.annotate.lexicon import find_terms
 from jingdu.annotate.terms import clean_term
 from jingdu.annotate.textrank import textrank
 from jingdu.annotate.training import TrainOptions, folds_of, train
 from jingdu.model import Doc, Span
 from jingdu.notation import write_note
+from jingdu.segment import find_words
 
 SCORED = ("highlight", "bold", "red")
 Predictor = Callable[[Doc], list[Span]]
@@ -52,7 +52,7 @@ def textrank_spans(doc: Doc, share: float = 0.15) -> list[Span]:
 
 def dictionary_spans(doc: Doc, words: frozenset[str]) -> list[Span]:
     """Baseline: every occurrence of a red term of the training notes."""
-    return [Span(s, e, "red", origin="model") for s, e in find_terms(doc.text, words)]
+    return [Span(s, e, "red", origin="model") for s, e in find_words(doc.text, words)]
 
 
 def red_words(docs: Sequence[Doc]) -> frozenset[str]:

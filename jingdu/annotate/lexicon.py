@@ -1,4 +1,4 @@
-"""Term lexicons: longest-leftmost matching through a cached trie regex, and term mining.
+"""Term lexicons: statistics and term mining (matching is :func:`jingdu.segment.find_words`).
 
 A lexicon maps a term to its statistics in the training notes (how often the reader marked it,
 how often it occurred) and, for terms mined from unmarked posts, how many posts use it.
@@ -10,49 +10,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 _CJK = "\u4e00-\u9fff"
 #: Quoted coinages in unmarked posts: “百千万工程”, “十五五”.
 _QUOTED = re.compile(rf"“([{_CJK}][{_CJK}0-9A-Za-z、·]{{1,11}})”")
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _node_pattern(trie)
-
-
-def _node_pattern(node: dict[str, dict]) -> str:
-    alts = []
-    end = "" in node
-    for ch in sorted(k for k in node if k):
-        alts.append(re.escape(ch) + _node_pattern(node[ch]))
-    if not alts:
-        return ""
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return f"(?:{body})?" if end else body
-
-
-@lru_cache(maxsize=16)
-def matcher(words: frozenset[str]) -> re.Pattern[str] | None:
-    """A regex finding the longest lexicon term at each leftmost position (cached per lexicon)."""
-    good = [w for w in words if w]
-    if not good:
-        return None
-    return re.compile(_trie_pattern(good))
-
-
-def find_terms(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) of lexicon terms in ``text``, longest first at each position."""
-    pat = matcher(words)
-    if pat is None:
-        return []
-    return [(m.start(), m.end()) for m in pat.finditer(text) if m.end() > m.start()]
 
 
 @dataclass

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from jingdu.annotate.features import SentInfo
-from jingdu.annotate.lexicon import TermStats, find_terms
+from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.linear import Linear, fit
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
+from jingdu.segment import find_words
 
 if TYPE_CHECKING:
     from jingdu.annotate.annotator import Prepared
@@ -46,7 +47,7 @@ def occurrences(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> 
     """Lexicon terms inside the article's sentences."""
     starts = [s.start for s in infos]
     out = []
-    for s, e in find_terms(text, words):
+    for s, e in find_words(text, words):
         k = bisect_right(starts, s) - 1
         if k >= 0 and e <= infos[k].end:
             out.append(Occ(s, e, text[s:e], k))

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jingdu.model import Doc
+from jingdu.segment import find_words
 
 LEXICON_FILE = "terms.tsv"
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -102,12 +103,6 @@ def write_lexicon(rows: Iterable[tuple[str, str]], path: Path) -> None:
     write_atomic(path, body + "".join(f"{t}\t{s}\n" for t, s in rows))
 
 
-@lru_cache(maxsize=1)
-def _lexicon_re() -> re.Pattern[str] | None:
-    terms = load_lexicon()
-    return re.compile("|".join(re.escape(t) for t in terms)) if terms else None
-
-
 # -- finding terms -----------------------------------------------------------------------------
 def _add(found: dict[str, list[object]], term: str, kind: str, start: int, end: int) -> None:
     if term in found:
@@ -117,10 +112,7 @@ def _add(found: dict[str, list[object]], term: str, kind: str, start: int, end: 
 
 
 def _lexicon_hits(text: str) -> Iterable[tuple[str, int, int]]:
-    rx = _lexicon_re()
-    if rx is None:
-        return ()
-    return ((m.group(0), m.start(), m.end()) for m in rx.finditer(text))
+    return ((text[s:e], s, e) for s, e in find_words(text, frozenset(load_lexicon())))
 
 
 def find_terms(doc: Doc) -> list[Term]:
