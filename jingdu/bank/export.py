@@ -29,12 +29,15 @@ def _int_id(text: str) -> int:
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
 
 
-def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None) -> list[dict[str, Any]]:
+def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
+          notes: frozenset[str] | None = None) -> list[dict[str, Any]]:
     from jingdu.review import faces
 
     out = []
     for kind in kinds:
         for hit in bank.items(kind=kind, theme=theme):
+            if notes is not None and str(hit.note["id"]) not in notes:
+                continue
             item = hit.to_dict()
             card_kind, front, back = faces(bank, item) if kind in ("quote", "fact") else ("", "", "")
             out.append({**item, "card": card_kind, "front": front, "back": back})
@@ -42,8 +45,10 @@ def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None) -> list[dict[st
 
 
 def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = None,
-                deck_name: str = "精读 jingdu") -> int:
-    """Write an ``.apkg`` with one card per quote (cloze) and fact (question); returns the count."""
+                deck_name: str = "精读 jingdu", notes: frozenset[str] | None = None) -> int:
+    """Write an ``.apkg`` with one card per quote (cloze) and fact (question); returns the count.
+
+    ``theme`` keeps the items of one theme, ``notes`` those of the given note ids."""
     import genanki
 
     from jingdu.review import ANSWER_SEP, BLANK
@@ -58,7 +63,7 @@ def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = No
                     "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}<br><small>{{Source}}</small>"}])
     deck = genanki.Deck(DECK_ID if theme is None else _int_id(f"deck:{theme}"), deck_name)
     count = 0
-    for row in _rows(bank, ("quote", "fact"), theme):
+    for row in _rows(bank, ("quote", "fact"), theme, notes):
         source = _source_html(row["note"])
         tags = [t.replace(" ", "_") for t in row["themes"]]
         guid = genanki.guid_for(row["key"])

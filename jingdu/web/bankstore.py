@@ -125,8 +125,8 @@ class BankStore:
         return [str(r["id"]) for r in self._locked(self.bank.notes) if theme in (r.get("themes") or ())]
 
     def export(self, fmt: str, note_ids: list[str], theme: str = "") -> Export:
-        if fmt == "anki" and not note_ids:
-            return self._locked(lambda: self._anki(theme))
+        if fmt == "anki":
+            return self._locked(lambda: self._anki(theme, note_ids))
         if fmt == "collection":
             if not theme:
                 raise InputError("a theme collection needs a theme")
@@ -134,14 +134,12 @@ class BankStore:
             return Export(text.encode("utf-8"), "text/markdown; charset=utf-8", f"{exports.safe_name(theme)}.md")
         ids = note_ids or (self._theme_notes(theme) if theme else [str(r["id"]) for r in self._locked(self.bank.notes)])
         docs = [self.doc(i) for i in ids]
-        wanted = set(ids)
-        items = self._locked(lambda: self.bank.items(kind="quote"))
-        cards = [(h.text, h.text, str(h.note.get("id"))) for h in items if str(h.note.get("id")) in wanted]
-        return exports.export(fmt, docs, cards, name=theme or (docs[0].meta.id if len(docs) == 1 else "jingdu"))
+        return exports.export(fmt, docs, name=theme or (docs[0].meta.id if len(docs) == 1 else "jingdu"))
 
-    def _anki(self, theme: str) -> Export:
+    def _anki(self, theme: str, note_ids: list[str]) -> Export:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "deck.apkg"
-            export_anki(self.bank, out, theme=theme or None)
+            export_anki(self.bank, out, theme=theme or None, notes=frozenset(note_ids) if note_ids else None)
             data = out.read_bytes()
-        return Export(data, "application/octet-stream", f"{exports.safe_name(theme or 'jingdu')}.apkg")
+        name = theme or (note_ids[0] if len(note_ids) == 1 else "jingdu")
+        return Export(data, "application/octet-stream", f"{exports.safe_name(name)}.apkg")

@@ -1,4 +1,5 @@
-"""Exports of the workbench: notes in the notation (Markdown), Hugo posts, Anki decks.
+"""Exports of the workbench: notes in the notation (Markdown) and Hugo posts; Anki decks and
+theme collections are the bank's own (:mod:`jingdu.bank.export`).
 
 A note is exported with its own marks and the user's; suggestions the user has not accepted are
 left out, so the export is what ``jingdu train`` learns from.  Hugo posts are written by
@@ -7,11 +8,8 @@ left out, so the export is what ``jingdu train`` learns from.  Hugo posts are wr
 
 from __future__ import annotations
 
-import hashlib
 import io
-import tempfile
 import zipfile
-from pathlib import Path
 
 from jingdu.errors import InputError
 from jingdu.model import Doc
@@ -35,28 +33,6 @@ def hugo_post(doc: Doc) -> str:
     return post(without_suggestions(doc))
 
 
-def anki_deck(cards: list[tuple[str, str, str]], name: str) -> bytes:
-    import genanki
-
-    def ident(s: str) -> int:
-        return int(hashlib.sha1(s.encode("utf-8")).hexdigest()[:8], 16)
-
-    model = genanki.Model(ident("jingdu-model"), "jingdu", fields=[{"name": "Front"}, {"name": "Back"},
-                                                                   {"name": "Note"}],
-                          templates=[{"name": "Card", "qfmt": "{{Front}}",
-                                      "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<br><small>{{Note}}</small>"}])
-    deck = genanki.Deck(ident("jingdu-deck-" + name), f"jingdu::{name}")
-    from html import escape
-
-    for front, back, note_id in cards:
-        deck.add_note(genanki.Note(model=model, fields=[escape(front), escape(back), escape(note_id)],
-                                   guid=genanki.guid_for(back, note_id)))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(out))
-        return out.read_bytes()
-
-
 def _zip(files: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -70,19 +46,15 @@ def safe_name(name: str) -> str:
     return keep[:60] or "jingdu"
 
 
-def export(fmt: str, docs: list[Doc], cards: list[tuple[str, str, str]], name: str = "jingdu") -> Export:
-    """One file: a note (``md``/``hugo``), a zip of notes, or an Anki deck (``anki``)."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
-    base = safe_name(name)
-    if fmt == "collection":
-        lines = [f"# {name}", ""]
-        lines += [f"- {back}（{note_id}）" for _front, back, note_id in cards]
-        return Export("\n".join(lines).encode("utf-8") + b"\n", "text/markdown; charset=utf-8", f"{base}.md")
-    if fmt == "anki":
-        return Export(anki_deck(cards, base), "application/octet-stream", f"{base}.apkg")
+def export(fmt: str, docs: list[Doc], name: str = "jingdu") -> Export:
+    """Notes in the notation (``md``) or as Hugo posts (``hugo``): one file, or a zip of several.
+
+    Anki decks and theme collections come from the bank (:mod:`jingdu.bank.export`)."""
+    if fmt not in ("md", "hugo"):
+        raise InputError(f"unknown note export format {fmt!r}; one of md, hugo")
     if not docs:
         raise InputError("nothing to export: the bank has no notes")
+    base = safe_name(name)
     render = note_markdown if fmt == "md" else hugo_post
     if len(docs) == 1:
         return Export(render(docs[0]).encode("utf-8"), "text/markdown; charset=utf-8", f"{base}.md")
