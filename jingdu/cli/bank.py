@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import typer
 from rich.markup import escape
 
-from jingdu.cli.common import err_console, fail, out_console, progress
+from jingdu.cli.common import err_console, fail, out_console, print_failures, progress
 from jingdu.errors import JingduError
 
 T = TypeVar("T")
@@ -69,8 +69,7 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Notes, pages or folder
         report = bank.add_paths(names, annotate=annotate, jobs=jobs or None,
                                 progress=lambda done, total, name: bar.update(task, completed=done))
         took = time.perf_counter() - start
-    for name, reason in report.failed:
-        err_console.print(f"[red]failed:[/red] {escape(name)}: {escape(reason)}", soft_wrap=True)
+    print_failures(report.failed)
     if as_json:
         out_console.print_json(json.dumps({**report.to_dict(), "seconds": round(took, 2)}, ensure_ascii=False))
     err_console.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "

@@ -89,9 +89,14 @@ def _record(outcome: tuple[str, object, str | None], out_dir: Path, ext: str, re
         result.failed.append((name, f"cannot write output: {exc}"))
 
 
-def report(result: BatchResult) -> None:
-    for name, reason in result.failed:
+def print_failures(failed: list[tuple[str, str]]) -> None:
+    """One line per failed input: its name and the reason."""
+    for name, reason in failed:
         err_console.print(f"[red]failed:[/red] {escape(name)}: {escape(reason)}", soft_wrap=True)
+
+
+def report(result: BatchResult) -> None:
+    print_failures(result.failed)
     done = len(result.written)
     msg = f"{done} written, {len(result.failed)} failed"
     err_console.print(msg)
