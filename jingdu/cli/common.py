@@ -46,11 +46,16 @@ class BatchResult:
         return 1 if self.failed else 0
 
 
+def reason_of(exc: BaseException) -> str:
+    """The one-line reason an input failed: a domain error's message, else the error's type too."""
+    return str(exc) if isinstance(exc, JingduError) else f"{type(exc).__name__}: {exc}"
+
+
 def _one(work: Callable[[str], T], name: str) -> tuple[str, T | None, str | None]:
     try:
         return name, work(name), None
     except INPUT_ERRORS as exc:
-        return name, None, f"{type(exc).__name__}: {exc}" if not isinstance(exc, JingduError) else str(exc)
+        return name, None, reason_of(exc)
 
 
 def run_batch(inputs: Iterable[str], work: Callable[[str], str | bytes], out_dir: Path, ext: str,

@@ -12,8 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from jingdu.cli.common import INPUT_ERRORS, err_console, fail, out_console
-from jingdu.errors import JingduError
+from jingdu.cli.common import INPUT_ERRORS, err_console, fail, out_console, print_failures, reason_of
 from jingdu.model import Doc
 
 
@@ -31,10 +30,6 @@ def _load(name: str) -> Doc:
     from jingdu.ingest import load
 
     return load(name)
-
-
-def _reason(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, JingduError) else f"{type(exc).__name__}: {exc}"
 
 
 def card(data: dict[str, object]) -> str:
@@ -62,16 +57,16 @@ def card(data: dict[str, object]) -> str:
 
 
 def _each(inputs: list[str], render: Callable[[Doc], str]) -> int:
-    failed = 0
+    failed: list[tuple[str, str]] = []
     for name in inputs:
         try:
             text = render(_load(name))
         except INPUT_ERRORS as exc:
-            failed += 1
-            err_console.print(f"[red]failed:[/red] {escape(name)}: {escape(_reason(exc))}", soft_wrap=True)
+            failed.append((name, reason_of(exc)))
             continue
         sys.stdout.write(text)
         sys.stdout.flush()
+    print_failures(failed)
     return 1 if failed else 0
 
 
@@ -119,7 +114,7 @@ def bench_extract_cmd(
         err_console.print(f"[yellow]skipped:[/yellow] {escape(str(exc))}")
         raise typer.Exit(0) from None
     except INPUT_ERRORS as exc:
-        raise fail(_reason(exc)) from None
+        raise fail(reason_of(exc)) from None
     out_console.print(report.render(examples), soft_wrap=True, markup=False)
 
 
