@@ -217,10 +217,6 @@ class Doc:
         wanted = set(kinds)
         return (b for b in self.blocks if b.kind in wanted and b.end > b.start)
 
-    def spans_in(self, start: int, end: int) -> list[Span]:
-        return [sp for sp in self.all_spans() if sp.start >= start and sp.end <= end
-                and (sp.end > sp.start or start <= sp.start <= end)]
-
     @property
     def title(self) -> str:
         for b in self.blocks:

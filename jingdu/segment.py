@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jingdu.model import Block, Doc
+from jingdu.model import Doc
 
 SENT_END = frozenset("。！？；!?;")
 CLOSERS = frozenset("”’」』）)】")
@@ -68,13 +68,6 @@ def sentences(doc: Doc, kinds: tuple[str, ...] = PROSE_BLOCKS) -> list[Sentence]
         for k, (s, e) in enumerate(split_block(doc.block_text(block), block.start)):
             out.append(Sentence(s, e, bi, k, doc.text[s:e]))
     return out
-
-
-def block_of(doc: Doc, pos: int) -> Block | None:
-    for b in doc.blocks:
-        if b.start <= pos < b.end:
-            return b
-    return None
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ grouped out-of-fold predictions.  It is stored as one JSON file (no pickle).
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -152,8 +151,3 @@ def cached_model(text: str) -> Model:
     return Model.from_dict(json.loads(text))
 
 
-def term_counts_of(docs: Sequence[Doc]) -> Counter[str]:
-    c: Counter[str] = Counter()
-    for d in docs:
-        c.update(R.clean_term(d.span_text(sp)) for sp in d.spans("red"))
-    return c

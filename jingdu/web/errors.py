@@ -60,11 +60,6 @@ def error_response(request: Request | None, status: int, code: str, message: str
     return render_error(request, status, code, message)
 
 
-def plain_error(status: int, code: str, message: str) -> JSONResponse:
-    """For middleware, which has no route: always the JSON shape."""
-    return JSONResponse(error_body(status, code, message), status_code=status)
-
-
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error its one shape."""
 
