@@ -24,7 +24,7 @@ from jingdu.annotate.linear import Linear
 from jingdu.model import Doc, Span
 
 FORMAT = "jingdu-annotator"
-VERSION = 1
+VERSION = 2  # 2: highlights decided by the expected count (hl_alpha)
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Model:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Model:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
-            raise ValueError(f"not a {FORMAT} model of version {VERSION}")
+            raise ValueError(f"not a {FORMAT} model of version {VERSION} (retrain it with `jingdu train`)")
         return cls(Linear.from_dict(data["highlight"]), Linear.from_dict(data["red"]),  # type: ignore[arg-type]
                    Linear.from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
@@ -104,7 +104,7 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     acct = model.rates.features(doc.meta.account)
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense, t.texts)
-    sel = H.decide(hl, model.thresholds["hl_t"], model.thresholds["hl_beta"])
+    sel = H.decide(hl, model.thresholds["hl_alpha"])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
         note = _explain(model.highlight, dense[i], float(hl[i]), s.text) if explain else None

@@ -141,9 +141,41 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 NEIGHBOUR_BASE: tuple[str, ...] = ("len_log", "cue_yao", "cue_jianchi", "cue_digit", "terms_any", "para_first",
                                    "in_heading", "cue_leader", "title_sim")
 
+#: 申论 topic pages (背景介绍 / 理清脉络 / 金句 sections): the reader marks their numbered point labels
+#: "（1）补齐短板。" and the 金句 paragraph, little else.
+TOPIC_NAMES: tuple[str, ...] = ("point_label", "jinju", "doc_topic", "topic_other")
+_POINT_LABEL = re.compile(r"^[（(][一二三四五六七八九十\d]{1,2}[)）][^，；。]{2,20}。?$")
+_JINJU = re.compile(r"^金句[：:]")
+_TOPIC_HEADING = re.compile(r"背景介绍|话题初探|理清脉络|热点关联|提出对策")
+
+
+def point_labels(infos: list[SentInfo]) -> np.ndarray:
+    """Which sentences are numbered point labels standing alone: （1）补齐城市建设短板。"""
+    return np.array([s.count == 1 and bool(_POINT_LABEL.match(s.text)) for s in infos], dtype=bool)
+
+
+def topic_page(infos: list[SentInfo], labels: np.ndarray | None = None) -> bool:
+    """Whether the article is a 申论 topic page: a topic heading, or at least three point labels."""
+    labels = point_labels(infos) if labels is None else labels
+    return bool(labels.sum() >= 3 or any(s.kind == "heading" and _TOPIC_HEADING.search(s.text) for s in infos))
+
+
+def topic_matrix(doc: Doc, infos: list[SentInfo]) -> np.ndarray:
+    """:data:`TOPIC_NAMES` per sentence: point labels, the 金句 paragraph, and whether the article
+    is a 申论 topic page (a topic heading, or at least three point labels)."""
+    out = np.zeros((len(infos), len(TOPIC_NAMES)), dtype=np.float32)
+    label = point_labels(infos)
+    jinju = np.array([bool(_JINJU.match(doc.text[doc.blocks[s.block].start:s.end].lstrip())) for s in infos],
+                     dtype=bool)
+    topic = topic_page(infos, label)
+    out[:, 0], out[:, 1], out[:, 2] = label, jinju, float(topic)
+    out[:, 3] = float(topic) * ~(label | jinju)
+    return out
+
+
 HL_EXTRA_NAMES: tuple[str, ...] = (
     *(n for n, _ in EXTRA_CUES), "sec_first", "sec_para_log", "para_rel", "last_para", "short_topic",
-    "nums_log", "nums_many", "len_rel", "title_sim_rank", "heading_next",
+    "nums_log", "nums_many", "len_rel", "title_sim_rank", "heading_next", *TOPIC_NAMES,
     *(f"prev_{n}" for n in NEIGHBOUR_BASE), *(f"next_{n}" for n in NEIGHBOUR_BASE),
 )
 #: Genre of the wording (commentary vs news bigrams) and rarity (bigram IDF) over unmarked posts.
@@ -190,7 +222,7 @@ def _raw_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int],
                 lex: dict[str, list[float]] | None) -> np.ndarray:
     base = dense_matrix(doc, infos, term_counts)
     n = len(infos)
-    extra = np.zeros((n, len(HL_EXTRA_NAMES) - 2 * len(NEIGHBOUR_BASE)), dtype=np.float32)
+    extra = np.zeros((n, len(HL_EXTRA_NAMES) - 2 * len(NEIGHBOUR_BASE) - len(TOPIC_NAMES)), dtype=np.float32)
     if not n:
         return np.zeros((0, len(_RAW_NAMES)), dtype=np.float32)
     n_para = max(s.para for s in infos) + 1
@@ -224,4 +256,4 @@ def _raw_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int],
     pad = np.zeros((1, len(cols)), dtype=np.float32)
     prev = np.vstack([pad, nb[:-1]])
     nxt = np.vstack([nb[1:], pad])
-    return np.hstack([base, extra, prev, nxt, lex_matrix([s.text for s in infos], lex)])
+    return np.hstack([base, extra, topic_matrix(doc, infos), prev, nxt, lex_matrix([s.text for s in infos], lex)])

@@ -3,9 +3,8 @@
 Each sentence gets a probability from its features (position, section structure, cues, terms,
 title overlap, figures, the neighbour sentences, the genre and rarity of its wording measured on
 unmarked posts) and the same features minus their article mean (so the model ranks sentences
-within their article).  A sentence is marked when its probability reaches
-``min(t, beta * best sentence of the article)``: the article's own score distribution decides how
-much is marked, and ``t``/``beta`` are calibrated on grouped out-of-fold predictions.
+within their article).  An article gets as many highlights as its probabilities add up to
+(times a factor calibrated on grouped out-of-fold predictions), its most likely sentences first.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from jingdu.annotate.features import HL_NAMES, SentInfo, han_bigrams, highlight_
 from jingdu.annotate.spans import f1, layer_mask
 from jingdu.model import Doc
 
-T_GRID = tuple(round(0.04 + 0.02 * i, 3) for i in range(34))
-BETA_GRID = (0.5, 0.65, 0.8, 0.9, 2.0)
+ALPHA_GRID = (1.0,)
 
 
 @dataclass
@@ -102,29 +100,31 @@ def sent_labels(doc: Doc, infos: Sequence[SentInfo], layer: str = "highlight") -
     return out
 
 
-def decide(probs: np.ndarray, t: float, beta: float) -> np.ndarray:
-    """Which sentences of one article are marked."""
-    if not len(probs):
-        return np.zeros(0, dtype=bool)
-    cut = min(t, beta * float(probs.max()))
-    return probs >= cut
+def decide(probs: np.ndarray, alpha: float) -> np.ndarray:
+    """Which sentences of one article are marked: the ``round(alpha * sum(probs))`` most likely.
+
+    The sum of the probabilities is the expected number of highlights of the article, so the
+    article's own scores decide how much is marked; ``alpha`` is calibrated on out-of-fold
+    predictions grouped by article."""
+    sel = np.zeros(len(probs), dtype=bool)
+    k = int(round(alpha * float(probs.sum()))) if len(probs) else 0
+    sel[np.argsort(-probs, kind="stable")[:k]] = True
+    return sel
 
 
-def calibrate(items: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float, float]:
-    """(t, beta, F1) maximizing micro sentence F1 over (probs, labels) per article."""
-    best = (0.5, 2.0, -1.0)
-    best_key = (-1.0, 0)
-    for beta in BETA_GRID:
-        for t in T_GRID:
-            tp = npred = ngold = 0
-            for probs, y in items:
-                sel = decide(probs, t, beta)
-                tp += int((sel & (y == 1)).sum())
-                npred += int(sel.sum())
-                ngold += int(y.sum())
-            score = f1(tp, npred, ngold)
-            if (score, -npred) > best_key:  # ties (e.g. nothing to find): mark less
-                best, best_key = (t, beta, score), (score, -npred)
+def calibrate(items: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """(alpha, F1) maximizing micro sentence F1 over (probs, labels) per article."""
+    best, best_key = (1.0, -1.0), (-1.0, 0)
+    for alpha in ALPHA_GRID:
+        tp = npred = ngold = 0
+        for probs, y in items:
+            sel = decide(probs, alpha)
+            tp += int((sel & (y == 1)).sum())
+            npred += int(sel.sum())
+            ngold += int(y.sum())
+        score = f1(tp, npred, ngold)
+        if (score, -npred) > best_key:  # ties (e.g. nothing to find): mark less
+            best, best_key = (alpha, score), (score, -npred)
     return best
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from jingdu.annotate.features import SentInfo
+from jingdu.annotate.features import SentInfo, topic_page
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.linear import Linear, fit
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
@@ -29,6 +29,7 @@ NAMES: tuple[str, ...] = (
     "prior", "marked_log", "docs_log", "mined_log", "known", "mined_only", "quoted", "len", "len_short",
     "first_occ", "occ_log", "count_log", "in_heading", "hl_prob", "para_first", "doc_density",
     "doc_prior", "sent_terms", "is_digit", "from_quote", "quote_short", "inner_count_log", "doc_quotes",
+    "doc_topic",
 )
 #: The article's own quoted phrases: “静”, “百千万工程”, “走在前、作示范、挑大梁”.
 QUOTED = re.compile(r"“[^“”\n。！？；]{1,20}”")
@@ -103,6 +104,7 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
     inner = {o.term.strip("“”") for o in occs}
     inner_count = {t: sum(s.text.count(t) for s in infos) for t in inner if t}
     doc_quotes = sum(o.term.startswith("“") for o in occs) / max(len(infos), 1)
+    topic = float(topic_page(list(infos)))
     for i, o in enumerate(occs):
         prior, mlog, dlog, minlog = rows[i]
         seen[o.term] += 1
@@ -114,7 +116,7 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
                 float(hl_probs[o.sent]), float(s.index == 0), min(density, 3.0), doc_prior,
                 min(per_sent[o.sent], 5) / 5, float(any(c.isdigit() for c in o.term)),
                 float(o.quoted and mlog == 0 and minlog == 0), float(o.quoted and L <= 4),
-                math.log1p(inner_count.get(o.term.strip("“”"), 0)) / 3, min(doc_quotes, 3.0))
+                math.log1p(inner_count.get(o.term.strip("“”"), 0)) / 3, min(doc_quotes, 3.0), topic)
     return X
 
 

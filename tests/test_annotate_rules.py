@@ -1,0 +1,74 @@
+"""Pieces of the annotator's decisions: the 申论 topic-page features and the per-article count."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jingdu.annotate.features import TOPIC_NAMES, point_labels, sentence_infos, topic_matrix, topic_page
+from jingdu.annotate.highlight import decide
+from jingdu.notation import read_note
+
+TOPIC_NOTE = """# 让社区食堂飘出民生温度
+
+## 背景介绍
+
+社区食堂开进老街巷，老人吃上了热乎饭。这件小事折射出基层治理的用心。
+
+## 理清脉络
+
+（1）回应老人就餐需求。
+
+这是最直接的意义。
+
+（2）完善社区服务体系。
+
+金句：民生无小事，枝叶总关情。群众的饭碗就是治理的试金石。
+
+金句主要强调民生的重要性。
+"""
+
+NEWS_NOTE = """# 江城推进老旧小区改造
+
+　　今年以来，江城改造老旧小区42个。（1）居民反映的问题得到回应。
+
+　　下一步，江城将继续推进改造工作。
+"""
+
+
+def _col(name: str, m: np.ndarray) -> list[float]:
+    return m[:, TOPIC_NAMES.index(name)].tolist()
+
+
+@pytest.mark.parametrize(("note", "expected"), [(TOPIC_NOTE, True), (NEWS_NOTE, False)])
+def test_topic_page_is_told_by_its_headings(note: str, expected: bool) -> None:
+    assert topic_page(sentence_infos(read_note(note))) is expected
+
+
+def test_point_labels_stand_alone() -> None:
+    infos = sentence_infos(read_note(TOPIC_NOTE))
+    labels = [s.text for s, flag in zip(infos, point_labels(infos), strict=True) if flag]
+    assert labels == ["（1）回应老人就餐需求。", "（2）完善社区服务体系。"]
+    news = sentence_infos(read_note(NEWS_NOTE))
+    assert not point_labels(news).any()  # a （1） inside a paragraph is no label
+
+
+def test_jinju_marks_its_whole_paragraph_only() -> None:
+    doc = read_note(TOPIC_NOTE)
+    infos = sentence_infos(doc)
+    m = topic_matrix(doc, infos)
+    jinju = [s.text for s, v in zip(infos, _col("jinju", m), strict=True) if v]
+    assert jinju == ["金句：民生无小事，枝叶总关情。", "群众的饭碗就是治理的试金石。"]
+    other = [s.text for s, v in zip(infos, _col("topic_other", m), strict=True) if v]
+    assert "金句主要强调民生的重要性。" in other and "（1）回应老人就餐需求。" not in other
+
+
+@pytest.mark.parametrize(("probs", "alpha", "chosen"), [
+    ([0.9, 0.1, 0.6, 0.4], 1.0, [0, 2]),      # expected count 2.0: the two most likely
+    ([0.9, 0.1, 0.6, 0.4], 0.5, [0]),
+    ([0.05, 0.1, 0.02], 1.0, []),              # expected count 0.17: nothing
+    ([], 1.0, []),
+])
+def test_decide_marks_the_expected_number(probs: list[float], alpha: float, chosen: list[int]) -> None:
+    sel = decide(np.array(probs, dtype=np.float32), alpha)
+    assert np.flatnonzero(sel).tolist() == chosen
