@@ -21,6 +21,7 @@ from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.linear import Linear
+from jingdu.annotate.trees import Scorer, scorer_from_dict
 from jingdu.model import Doc, Span
 
 FORMAT = "jingdu-annotator"
@@ -30,7 +31,7 @@ VERSION = 2  # 2: highlights decided by the expected count (hl_alpha)
 @dataclass
 class Model:
     highlight: Linear
-    red: Linear
+    red: Scorer
     bold: Linear
     red_terms: TermStats
     bold_terms: TermStats
@@ -57,7 +58,7 @@ class Model:
     def from_dict(cls, data: dict[str, object]) -> Model:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(f"not a {FORMAT} model of version {VERSION} (retrain it with `jingdu train`)")
-        return cls(Linear.from_dict(data["highlight"]), Linear.from_dict(data["red"]),  # type: ignore[arg-type]
+        return cls(Linear.from_dict(data["highlight"]), scorer_from_dict(data["red"]),  # type: ignore[arg-type]
                    Linear.from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
                    {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
@@ -90,7 +91,7 @@ def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str],
 
 
 # -- prediction ---------------------------------------------------------------------------------
-def _explain(model: Linear, row: np.ndarray, p: float, text: str | None = None) -> str:
+def _explain(model: Scorer, row: np.ndarray, p: float, text: str | None = None) -> str:
     return f"p={p:.2f}: " + ", ".join(model.reasons(row, text))
 
 

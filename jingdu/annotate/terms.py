@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jingdu.annotate import trees
 from jingdu.annotate.features import SentInfo, topic_page
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.linear import Linear, fit
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
+from jingdu.annotate.trees import Scorer
 from jingdu.segment import find_words
 
 if TYPE_CHECKING:
@@ -140,7 +142,8 @@ def doc_counts(prep: Prepared) -> Minus:
     return _per_doc([o.term for o in prep.occs], y)
 
 
-def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float) -> Linear:
+def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float, kind: str) -> Scorer:
+    """Boosted trees (``kind="trees"``) or a logistic model with regularisation ``C`` over the candidates."""
     full = [r for r in rows if len(r[0])]
     names = (*NAMES, "acct_rate")
     if not full:
@@ -148,12 +151,15 @@ def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: flo
     X = np.vstack([r[0] for r in full])
     y = np.concatenate([r[1] for r in full])
     w = np.concatenate([np.full(len(r[1]), len(r[1]) ** -doc_power) for r in full])
-    return fit(names, X, y, C=C, sample_weight=w * (len(w) / w.sum()))
+    w = w * (len(w) / w.sum())
+    if kind == "linear":
+        return fit(names, X, y, C=C, sample_weight=w)
+    return trees.fit(names, X, y, sample_weight=w)
 
 
 def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str], acct: Sequence[float], *,
-          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0
-          ) -> tuple[Linear, TermStats, float, float, float]:
+          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0, kind: str = "trees"
+          ) -> tuple[Scorer, TermStats, float, float, float]:
     """The red model, its term statistics (leave-one-article-out for each training row), and the
     threshold, its F1 and the account weight ``gamma`` chosen on grouped out-of-fold predictions."""
     from jingdu.annotate.training import folds_of
@@ -175,7 +181,7 @@ def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[st
     oof: list[np.ndarray] = [np.zeros(0)] * len(rows)
     for fold in folds_of(len(rows), folds):
         held = set(fold.tolist())
-        m = _fit([r for i, r in enumerate(rows) if i not in held], C, doc_power)
+        m = _fit([r for i, r in enumerate(rows) if i not in held], C, doc_power, kind)
         for i in fold:
             oof[i] = m.proba(rows[i][0]) if len(rows[i][0]) else np.zeros(0)
     best = (0.5, -1.0, 0.0)
@@ -185,7 +191,7 @@ def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[st
         t, score = best_threshold(items, grid)
         if score > best[1] + 1e-4:
             best = (t, score, gamma)
-    return _fit(rows, C, doc_power), stats, best[0], best[1], best[2]
+    return _fit(rows, C, doc_power, kind), stats, best[0], best[1], best[2]
 
 
 #: Weights of the account prior in the per-article decision, chosen on out-of-fold F1.

@@ -17,6 +17,7 @@ from jingdu.annotate.accounts import Rates
 from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
+from jingdu.annotate.trees import Scorer
 from jingdu.model import Doc
 
 SPAN_GRID = tuple(round(0.02 + 0.02 * i, 3) for i in range(40))
@@ -30,7 +31,8 @@ class TrainOptions:
     c_highlight: float = 0.1
     hl_ngrams: bool = False  # character n-grams for highlight (overfit 54 notes; off)
     c_spans: float = 3.0
-    c_red: float = 3.0
+    c_red: float = 3.0  # regularisation of the red model when it is linear
+    red_model: str = "trees"  # "trees" (boosted trees) or "linear"
     red_doc_power: float = 0.0  # rows of an article weigh (its number of candidates) ** -power
     max_term_len: int = 16
     max_bold_term_len: int = 12
@@ -136,9 +138,9 @@ def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates
 
 
 def _train_red(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str],
-               options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float, float]:
+               options: TrainOptions, acct: Sequence[float]) -> tuple[Scorer, TermStats, float, float, float]:
     return R.train(preps, hl, mined, acct, folds=options.folds, C=options.c_red, grid=SPAN_GRID,
-                   doc_power=options.red_doc_power)
+                   doc_power=options.red_doc_power, kind=options.red_model)
 
 
 def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermStats,

@@ -1,0 +1,159 @@
+"""A small gradient-boosted tree ensemble stored as plain numbers (no pickle).
+
+Fitting uses scikit-learn's ``HistGradientBoostingClassifier`` (training only); the fitted trees
+are copied into flat arrays (feature, threshold, children, value per node) that load from JSON
+and score with numpy, so annotating never imports scikit-learn.  ``reasons`` attributes a score
+to the features on each row's path through the trees (the change of node value at each split),
+for ``--explain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from jingdu.annotate.linear import Linear
+
+#: Shallow, strongly regularised trees: the red layer has a few thousand candidates from 54 notes.
+PARAMS: dict[str, Any] = {"max_iter": 300, "learning_rate": 0.03, "max_depth": 2, "min_samples_leaf": 150}
+
+
+@dataclass
+class Tree:
+    """One regression tree; node ``i`` is a leaf when ``left[i] < 0``."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    def path(self, row: np.ndarray) -> list[tuple[int, float]]:
+        """(feature, change of value) for each split on ``row``'s way to its leaf."""
+        out, node = [], 0
+        while self.left[node] >= 0:
+            nxt = self.left[node] if row[self.feature[node]] <= self.threshold[node] else self.right[node]
+            out.append((int(self.feature[node]), float(self.value[nxt] - self.value[node])))
+            node = nxt
+        return out
+
+
+@dataclass
+class Trees:
+    names: tuple[str, ...]
+    trees: list[Tree] = field(default_factory=list)
+    base: float = 0.0
+    _cache: tuple[np.ndarray, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def logits(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """All trees at once: every row walks every tree one level per step."""
+        z = np.full(len(dense), self.base, dtype=np.float64)
+        if not self.trees or not len(dense):
+            return z
+        feature, threshold, left, right, value = self._stacked()
+        rows = np.arange(len(dense))[:, None]
+        cols = np.arange(len(self.trees))[None, :]
+        node = np.zeros((len(dense), len(self.trees)), dtype=np.int64)
+        for _ in range(64):  # deeper than any tree we fit
+            inner = left[cols, node] >= 0
+            if not inner.any():
+                break
+            go_left = dense[rows, feature[cols, node]] <= threshold[cols, node]
+            node = np.where(inner, np.where(go_left, left[cols, node], right[cols, node]), node)
+        return z + value[cols, node].sum(axis=1)
+
+    def _stacked(self) -> tuple[np.ndarray, ...]:
+        """The trees' node arrays padded to one (trees x nodes) array each (cached)."""
+        if self._cache is None:
+            width = max(len(t.value) for t in self.trees)
+
+            def pad(name: str, fill: float, dtype: type) -> np.ndarray:
+                out = np.full((len(self.trees), width), fill, dtype=dtype)
+                for i, t in enumerate(self.trees):
+                    arr = getattr(t, name)
+                    out[i, : len(arr)] = arr
+                return out
+
+            self._cache = (pad("feature", 0, np.int64), pad("threshold", 0.0, np.float64),
+                           pad("left", -1, np.int64), pad("right", -1, np.int64), pad("value", 0.0, np.float64))
+        return self._cache
+
+    def proba(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(dense)))
+
+    def reasons(self, row: np.ndarray, text: str | None = None, k: int = 3) -> list[str]:
+        """The ``k`` features that pushed this row up the most (for ``--explain``)."""
+        contrib = np.zeros(len(self.names))
+        for t in self.trees:
+            for f, v in t.path(row):
+                contrib[f] += v
+        top = np.argsort(-contrib)[:k]
+        return [f"{self.names[i]} ({contrib[i]:+.2f})" for i in top if contrib[i] > 0]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": "trees", "names": list(self.names), "base": round(self.base, 6),
+                "trees": [{"feature": t.feature.tolist(), "threshold": [float(x) for x in t.threshold],
+                           "left": t.left.tolist(), "right": t.right.tolist(),
+                           "value": [round(float(x), 6) for x in t.value]} for t in self.trees]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Trees:
+        names = tuple(str(n) for n in data["names"])
+        trees = []
+        for t in data["trees"]:
+            tree = Tree(np.asarray(t["feature"], dtype=np.int64), np.asarray(t["threshold"], dtype=np.float64),
+                        np.asarray(t["left"], dtype=np.int64), np.asarray(t["right"], dtype=np.int64),
+                        np.asarray(t["value"], dtype=np.float64))
+            n = len(tree.value)
+            if not all(len(a) == n for a in (tree.feature, tree.threshold, tree.left, tree.right)):
+                raise ValueError("tree arrays differ in length")
+            if ((tree.left >= n) | (tree.right >= n) | ((tree.left >= 0) & (tree.feature >= len(names)))).any():
+                raise ValueError("tree refers to a node or feature it does not have")
+            if ((tree.left >= 0) & ((tree.left <= np.arange(n)) | (tree.right <= np.arange(n)))).any():
+                raise ValueError("tree children must follow their parent")
+            trees.append(tree)
+        return cls(names, trees, float(data.get("base", 0.0)))
+
+
+#: What a layer's model is: a logistic model or boosted trees (both score dense rows).
+Scorer = Union["Linear", Trees]
+
+
+def _copy_tree(nodes: np.ndarray) -> Tree:
+    """A scikit-learn predictor's nodes as a :class:`Tree`; inner values are count-weighted means of
+    their leaves (so that a path's value changes add up to the leaf value)."""
+    leaf = nodes["is_leaf"].astype(bool)
+    left = np.where(leaf, -1, nodes["left"].astype(np.int64))
+    right = np.where(leaf, -1, nodes["right"].astype(np.int64))
+    value = nodes["value"].astype(np.float64).copy()
+    count = nodes["count"].astype(np.float64)
+    for i in range(len(nodes) - 1, -1, -1):  # children come after their parent
+        if not leaf[i]:
+            cl, cr = count[left[i]], count[right[i]]
+            value[i] = (value[left[i]] * cl + value[right[i]] * cr) / max(cl + cr, 1.0)
+    return Tree(nodes["feature_idx"].astype(np.int64), nodes["num_threshold"].astype(np.float64), left, right, value)
+
+
+def fit(names: Sequence[str], X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None,
+        params: dict[str, Any] | None = None) -> Trees:
+    """Fit a boosted tree ensemble and copy it out of scikit-learn."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    if len(set(y.tolist())) < 2:  # one class only: a constant model
+        p = 0.999 if len(y) and y[0] else 0.001
+        return Trees(tuple(names), [], float(np.log(p / (1 - p))))
+    clf = HistGradientBoostingClassifier(**(params or PARAMS), early_stopping=False, random_state=0)
+    clf.fit(X.astype(np.float64), y, sample_weight=sample_weight)
+    trees = [_copy_tree(it[0].nodes) for it in clf._predictors]
+    return Trees(tuple(names), trees, float(np.ravel(clf._baseline_prediction)[0]))
+
+
+def scorer_from_dict(data: dict[str, Any]) -> Scorer:
+    """A stored model: boosted trees (``"kind": "trees"``) or a logistic model."""
+    from jingdu.annotate.linear import Linear
+
+    return Trees.from_dict(data) if data.get("kind") == "trees" else Linear.from_dict(data)

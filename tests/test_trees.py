@@ -1,0 +1,63 @@
+"""Boosted trees stored as plain numbers score exactly as scikit-learn does, and load safely."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from jingdu.annotate.trees import PARAMS, Trees, fit, scorer_from_dict
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(3000, 4))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(size=3000) > 0).astype(int)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def model(data: tuple[np.ndarray, np.ndarray]) -> Trees:
+    return fit(["a", "b", "c", "d"], *data)
+
+
+def test_scores_equal_scikit_learn(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = data
+    clf = HistGradientBoostingClassifier(**PARAMS, early_stopping=False, random_state=0).fit(X, y)
+    assert np.allclose(model.proba(X), clf.predict_proba(X)[:, 1], atol=1e-9)
+
+
+def test_json_round_trip_keeps_scores(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
+    back = scorer_from_dict(json.loads(json.dumps(model.to_dict())))
+    assert isinstance(back, Trees)
+    assert np.allclose(back.proba(data[0]), model.proba(data[0]), atol=1e-5)
+
+
+def test_path_contributions_add_up_to_the_score(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
+    row = data[0][0]
+    total = model.base + sum(t.value[0] + sum(v for _, v in t.path(row)) for t in model.trees)
+    assert total == pytest.approx(float(model.logits(row[None, :])[0]))
+    assert all(r.split(" ")[0] in model.names for r in model.reasons(row))
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda t: t.update(left=[5, -1, -1]),          # a child that does not exist
+    lambda t: t.update(feature=[9, 0, 0]),         # a feature the model does not have
+    lambda t: t.update(left=[0, -1, -1]),          # a node that is its own child (a loop)
+    lambda t: t.update(value=[0.0]),               # arrays of different lengths
+])
+def test_broken_trees_are_rejected(mutate) -> None:  # type: ignore[no-untyped-def]
+    tree = {"feature": [0, 0, 0], "threshold": [0.5, 0, 0], "left": [1, -1, -1], "right": [2, -1, -1],
+            "value": [0.0, -1.0, 1.0]}
+    mutate(tree)
+    with pytest.raises(ValueError):
+        Trees.from_dict({"kind": "trees", "names": ["a"], "base": 0.0, "trees": [tree]})
+
+
+def test_one_class_gives_a_constant_model() -> None:
+    m = fit(["a"], np.zeros((5, 1)), np.zeros(5, dtype=int))
+    assert m.trees == [] and np.all(m.proba(np.ones((3, 1))) < 0.01)
