@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 _CJK = "\u4e00-\u9fff"
 #: Quoted coinages in unmarked posts: “百千万工程”, “十五五”.
-_QUOTED = re.compile(rf"“([{_CJK}][{_CJK}0-9A-Za-z、·]{{1,11}})”")
+QUOTED_COINAGE = re.compile(rf"“([{_CJK}][{_CJK}0-9A-Za-z、·]{{1,11}})”")
 
 
 @dataclass
@@ -39,12 +39,15 @@ class TermStats:
                    Counter(data.get("docs", {})), Counter(data.get("mined", {})))
 
 
-def mine_terms(texts: Iterable[str], min_docs: int = 3, limit: int = 6000) -> Counter[str]:
-    """Quoted coinages (with and without their quotes) used by at least ``min_docs`` texts (document frequency)."""
+def mine_terms(texts: Iterable[str], min_docs: int = 3, limit: int = 6000,
+               pattern: re.Pattern[str] = QUOTED_COINAGE) -> Counter[str]:
+    """Quoted coinages (with their quotes, and bare when 3+ characters long) used by at least
+    ``min_docs`` texts (document frequency).  ``pattern`` finds a quoted phrase, its group 1 the
+    phrase itself (the annotator's default; the extractor's term table allows figures too)."""
     df: Counter[str] = Counter()
     for text in texts:
-        found = {m.group(0) for m in _QUOTED.finditer(text)}
-        found |= {m.group(1) for m in _QUOTED.finditer(text) if len(m.group(1)) >= 3}
+        found = {m.group(0) for m in pattern.finditer(text)}
+        found |= {m.group(1) for m in pattern.finditer(text) if len(m.group(1)) >= 3}
         df.update(found)
     kept = [(t, n) for t, n in df.most_common(limit or None) if n >= min_docs]
     return Counter(dict(kept))

@@ -14,12 +14,12 @@ and the quoted coinages frequent across the plain posts (``benchmarks/build_term
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jingdu.annotate.lexicon import mine_terms
 from jingdu.model import Doc
 from jingdu.segment import find_words
 
@@ -87,11 +87,9 @@ def build_lexicon(corpus_dir: Path, min_docs: int = 3) -> list[tuple[str, str]]:
             t = clean_term(doc.span_text(sp))
             if t:
                 rows.setdefault(t, "red")
-    docs: Counter[str] = Counter()
-    for path in sorted((corpus_dir / "plain").glob("*.md")):
-        docs.update(set(QUOTED_RE.findall(path.read_text(encoding="utf-8"))))
-    for t, n in docs.items():
-        if n >= min_docs and len(t) >= 3 and not re.fullmatch(r"[\d+]+", t):
+    texts = (path.read_text(encoding="utf-8") for path in sorted((corpus_dir / "plain").glob("*.md")))
+    for t in mine_terms(texts, min_docs, limit=0, pattern=QUOTED_RE):
+        if not t.startswith("“") and not re.fullmatch(r"[\d+]+", t):  # bare forms; no “1310”
             rows.setdefault(t, "coinage")
     return sorted(rows.items())
 
