@@ -72,3 +72,23 @@ def test_jinju_marks_its_whole_paragraph_only() -> None:
 def test_decide_marks_the_expected_number(probs: list[float], alpha: float, chosen: list[int]) -> None:
     sel = decide(np.array(probs, dtype=np.float32), alpha)
     assert np.flatnonzero(sel).tolist() == chosen
+
+
+def test_eval_repeats_reports_the_mean_and_spread_of_splits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from jingdu.annotate.evaluate import summary_rows
+    from jingdu.cli import app
+
+    notes = sorted(str(p) for p in (Path(__file__).parent / "fixtures" / "style_numbers").glob("*.md"))
+    res = CliRunner().invoke(app, ["eval", *notes, "--folds", "3", "--repeats", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.output)
+    assert result["repeats"] == 2 and len(result["runs"]) == 2
+    rows = {(r[0], r[1]): r for r in summary_rows(result)}
+    f1s = [run["model"]["bold_spans"]["f1"] for run in result["runs"]]
+    _, _, _, _, mean, lo, hi = rows[("model", "bold")]
+    assert mean == pytest.approx(sum(f1s) / 2, abs=1e-4) and (lo, hi) == (min(f1s), max(f1s))

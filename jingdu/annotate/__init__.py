@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jingdu.annotate.annotator import Model, annotate_with, cached_model, predict
@@ -107,12 +107,14 @@ def train_files(notes: Iterable[str | Path], out: str | Path, mine: Iterable[str
     return model
 
 
-def evaluate_files(notes: Iterable[str | Path], folds: int = 5, mine: Iterable[str | Path] = ()) -> dict[str, object]:
-    """Grouped cross-validation of the annotator on ``notes`` next to the baselines."""
-    from jingdu.annotate.evaluate import cross_validate
+def evaluate_files(notes: Iterable[str | Path], folds: int = 5, mine: Iterable[str | Path] = (),
+                   repeats: int = 1, progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+    """Grouped cross-validation of the annotator on ``notes`` next to the baselines, on
+    ``repeats`` different splits."""
+    from jingdu.annotate.evaluate import repeated
 
     docs = read_notes(notes)
     if len(docs) < 2:
         raise ModelError("cross-validation needs at least two notes")
     posts = read_posts(mine)
-    return cross_validate(docs, folds, mine_files(mine, docs, posts), posts=posts)
+    return repeated(docs, folds, repeats, mine_files(mine, docs, posts), posts, progress)

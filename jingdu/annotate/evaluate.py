@@ -5,7 +5,7 @@ terms (``jingdu eval``)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -63,11 +63,17 @@ def red_words(docs: Sequence[Doc]) -> frozenset[str]:
 def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | None = None,
                    options: TrainOptions = TrainOptions(),
                    progress: Callable[[int, int], None] | None = None,
-                   posts: Sequence[str] = ()) -> dict[str, object]:
-    """Grouped K-fold: train on the other articles, predict each held-out article; baselines too."""
+                   posts: Sequence[str] = (), seed: int = 0) -> dict[str, object]:
+    """Grouped K-fold: train on the other articles, predict each held-out article; baselines too.
+
+    Seed 0 puts every K-th article in the same fold (in the order given); another seed shuffles
+    the articles first, for a different split."""
     docs = list(docs)
     preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in ("model", "lead", "textrank", "dictionary")}
     parts = folds_of(len(docs), folds)
+    if seed:
+        order = np.random.default_rng(seed).permutation(len(docs))
+        parts = [order[p] for p in parts]
     for n, fold in enumerate(parts):
         held = set(fold.tolist())
         train_docs = [d for i, d in enumerate(docs) if i not in held]
@@ -87,16 +93,39 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
     return out
 
 
-def summary_rows(result: dict[str, object]) -> list[tuple[str, str, float, float, float]]:
-    """(system, layer, P, R, F1) rows for a table."""
+def repeated(docs: Sequence[Doc], folds: int = 5, repeats: int = 1, mined: Counter[str] | None = None,
+             posts: Sequence[str] = (), progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+    """:func:`cross_validate` on ``repeats`` different splits (seeds 0, 1, …): with 54 notes one
+    split's score moves by a few points, so the mean over splits is the estimate to report."""
+    runs = []
+    for seed in range(max(1, repeats)):
+        runs.append(cross_validate(docs, folds, mined, posts=posts, seed=seed))
+        if progress:
+            progress(seed + 1, max(1, repeats))
+    return {"notes": len(docs), "folds": runs[0]["folds"], "repeats": len(runs), "runs": runs}
+
+
+KEYS = {"highlight": "highlight_sentences", "bold": "bold_spans", "red": "red_spans"}
+WANTED = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",), "dictionary": ("red",)}
+Row = tuple[str, str, float, float, float, float, float]
+
+
+def summary_rows(result: dict[str, object]) -> list[Row]:
+    """(system, layer, P, R, F1, lowest F1, highest F1) rows for a table: the mean over the
+    splits of a :func:`repeated` result (or the one split of a :func:`cross_validate` result)."""
+    runs = result.get("runs") or [result]
     rows = []
-    keys = {"highlight": "highlight_sentences", "bold": "bold_spans", "red": "red_spans"}
-    wanted = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",), "dictionary": ("red",)}
-    for system, layers in wanted.items():
-        res = result.get(system)
-        if not isinstance(res, dict):
+    for system, layers in WANTED.items():
+        if not all(isinstance(r.get(system), dict) for r in runs):  # type: ignore[union-attr]
             continue
         for layer in layers:
-            m = res[keys[layer]]
-            rows.append((system, layer, m["p"], m["r"], m["f1"]))
+            ms = [r[system][KEYS[layer]] for r in runs]  # type: ignore[index]
+            f1s = [m["f1"] for m in ms]
+            rows.append((system, layer, _mean(m["p"] for m in ms), _mean(m["r"] for m in ms), _mean(f1s),
+                         min(f1s), max(f1s)))
     return rows
+
+
+def _mean(values: Iterable[float]) -> float:
+    vals = list(values)
+    return round(sum(vals) / len(vals), 4)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from jingdu.cli.common import fail, out_console, run_batch
+from jingdu.cli.common import fail, out_console, progress, run_batch
 from jingdu.errors import JingduError
 from jingdu.fsutil import stem_of, write_atomic
 
@@ -68,23 +68,29 @@ def eval_cmd(
     folds: int = typer.Option(5, "--folds", "-k", min=2, help="Folds, grouped by article."),
     mine: list[Path] = typer.Option([], "--mine", help="Unmarked posts (files or directories) to mine terms from."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    repeats: int = typer.Option(1, "--repeats", "-r", min=1,
+                                help="Different splits to average over (the first is the plain interleaved one)."),
 ) -> None:
     """Cross-validate the annotator grouped by article, next to lead, TextRank and dictionary baselines."""
     from jingdu.annotate import evaluate_files
     from jingdu.annotate.evaluate import summary_rows
 
     try:
-        result = evaluate_files(notes, folds, mine)
+        with progress(repeats) as bar:
+            task = bar.add_task("splits", total=repeats)
+            result = evaluate_files(notes, folds, mine, repeats, lambda done, _: bar.update(task, completed=done))
     except (JingduError, ValueError, OSError) as exc:
         raise fail(str(exc)) from None
     if as_json:
         out_console.print_json(json.dumps(result, ensure_ascii=False))
         return
-    table = Table(title=f"grouped {result['folds']}-fold CV on {result['notes']} notes (referee metric)")
-    for col in ("system", "layer", "P", "R", "F1"):
+    splits = f", mean of {repeats} splits" if repeats > 1 else ""
+    table = Table(title=f"grouped {result['folds']}-fold CV on {result['notes']} notes (referee metric{splits})")
+    for col in ("system", "layer", "P", "R", "F1", *(("F1 min", "F1 max") if repeats > 1 else ())):
         table.add_column(col)
-    for system, layer, p, r, f in summary_rows(result):
-        table.add_row(system, layer, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}")
+    for system, layer, p, r, f, lo, hi in summary_rows(result):
+        spread = (f"{lo:.3f}", f"{hi:.3f}") if repeats > 1 else ()
+        table.add_row(system, layer, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", *spread)
     out_console.print(table)
 
 
