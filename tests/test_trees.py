@@ -61,3 +61,22 @@ def test_broken_trees_are_rejected(mutate) -> None:  # type: ignore[no-untyped-d
 def test_one_class_gives_a_constant_model() -> None:
     m = fit(["a"], np.zeros((5, 1)), np.zeros(5, dtype=int))
     assert m.trees == [] and np.all(m.proba(np.ones((3, 1))) < 0.01)
+
+
+def test_blend_averages_logits_and_round_trips(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
+    from jingdu.annotate.linear import fit as fit_linear
+    from jingdu.annotate.trees import Blend
+
+    X, y = data
+    lin = fit_linear(list(model.names), X, y, C=1.0)
+    blend = Blend([model, lin])
+    assert np.allclose(blend.logits(X), (model.logits(X) + lin.logits(X)) / 2)
+    back = scorer_from_dict(json.loads(json.dumps(blend.to_dict())))
+    assert isinstance(back, Blend) and np.allclose(back.proba(X), blend.proba(X), atol=1e-4)
+    assert all(r.split(" ")[0] in model.names for r in blend.reasons(X[0]))
+
+
+@pytest.mark.parametrize("parts", [[], [{"kind": "blend", "parts": []}]])
+def test_bad_blend_is_rejected(parts: list[object]) -> None:
+    with pytest.raises(ValueError):
+        scorer_from_dict({"kind": "blend", "parts": parts})

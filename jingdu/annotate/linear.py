@@ -30,17 +30,19 @@ class Linear:
     def proba(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logits(dense, texts)))
 
+    def contributions(self, row: np.ndarray) -> dict[str, float]:
+        """Each named feature's share of this row's logit (weight times value)."""
+        return {n: float(w * x) for n, w, x in zip(self.names, self.weights, row, strict=True) if x}
+
     def reasons(self, row: np.ndarray, text: str | None = None, k: int = 3) -> list[str]:
         """The ``k`` features that pushed this row up the most (for ``--explain``)."""
-        contrib = [(float(w * x), n) for n, w, x in zip(self.names, self.weights, row, strict=True) if x]
+        contrib = self.contributions(row)
         if self.ngrams and text:
             grams = [(g, self.ngrams[g]) for g in char_ngrams(text) if g in self.ngrams]
             if grams:
                 top = sorted(grams, key=lambda kv: -kv[1])[:3]
-                score = sum(v for _, v in grams) / math.sqrt(len(grams))
-                contrib.append((score, "words:" + "/".join(g for g, _ in top)))
-        contrib.sort(reverse=True)
-        return [f"{n} ({v:+.2f})" for v, n in contrib[:k] if v > 0]
+                contrib["words:" + "/".join(g for g, _ in top)] = sum(v for _, v in grams) / math.sqrt(len(grams))
+        return top_reasons(contrib, k)
 
     def to_dict(self) -> dict[str, object]:
         return {"names": list(self.names), "weights": [round(float(w), 5) for w in self.weights],
@@ -55,6 +57,12 @@ class Linear:
             raise ValueError("weights and feature names differ in length")
         ngrams = {str(k): float(v) for k, v in dict(data.get("ngrams") or {}).items()}  # type: ignore[call-overload]
         return cls(names, weights, float(data.get("intercept", 0.0)), ngrams)  # type: ignore[arg-type]
+
+
+def top_reasons(contrib: dict[str, float], k: int = 3) -> list[str]:
+    """The ``k`` largest positive contributions as "name (+0.42)"."""
+    top = sorted(((v, n) for n, v in contrib.items() if v > 0), reverse=True)[:k]
+    return [f"{n} ({v:+.2f})" for v, n in top]
 
 
 def _vocab(texts: Sequence[str], min_df: int, limit: int) -> dict[str, int]:

@@ -143,7 +143,8 @@ def doc_counts(prep: Prepared) -> Minus:
 
 
 def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float, kind: str) -> Scorer:
-    """Boosted trees (``kind="trees"``) or a logistic model with regularisation ``C`` over the candidates."""
+    """Over the candidates: boosted trees (``kind="trees"``), a logistic model with regularisation
+    ``C`` (``"linear"``), or the two blended (``"blend"``)."""
     full = [r for r in rows if len(r[0])]
     names = (*NAMES, "acct_rate")
     if not full:
@@ -154,11 +155,15 @@ def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: flo
     w = w * (len(w) / w.sum())
     if kind == "linear":
         return fit(names, X, y, C=C, sample_weight=w)
-    return trees.fit(names, X, y, sample_weight=w)
+    if kind == "trees":
+        return trees.fit(names, X, y, sample_weight=w)
+    if kind == "blend":
+        return trees.Blend([trees.fit(names, X, y, sample_weight=w), fit(names, X, y, C=C, sample_weight=w)])
+    raise ValueError(f"unknown red model {kind!r} (blend, trees or linear)")
 
 
 def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str], acct: Sequence[float], *,
-          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0, kind: str = "trees"
+          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0, kind: str = "blend"
           ) -> tuple[Scorer, TermStats, float, float, float]:
     """The red model, its term statistics (leave-one-article-out for each training row), and the
     threshold, its F1 and the account weight ``gamma`` chosen on grouped out-of-fold predictions."""

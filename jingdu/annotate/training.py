@@ -32,7 +32,7 @@ class TrainOptions:
     hl_ngrams: bool = False  # character n-grams for highlight (overfit 54 notes; off)
     c_spans: float = 3.0
     c_red: float = 3.0  # regularisation of the red model when it is linear
-    red_model: str = "trees"  # "trees" (boosted trees) or "linear"
+    red_model: str = "blend"  # "blend" (trees and logistic, logits averaged), "trees" or "linear"
     red_doc_power: float = 0.0  # rows of an article weigh (its number of candidates) ** -power
     max_term_len: int = 16
     max_bold_term_len: int = 12
