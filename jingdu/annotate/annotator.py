@@ -1,8 +1,9 @@
 """The annotator: training, prediction and the model file.
 
-A :class:`Model` is three logistic models (highlight sentences, red term occurrences, bold
-candidates), two term lexicons with their statistics, and decision thresholds calibrated on
-grouped out-of-fold predictions.  It is stored as one JSON file (no pickle).
+A :class:`Model` is three scorers (highlight sentences, red term occurrences, bold candidates;
+each a logistic model, boosted trees or a blend of both, see :mod:`jingdu.annotate.trees`), two
+term lexicons with their statistics, and decision thresholds calibrated on grouped out-of-fold
+predictions.  It is stored as one JSON file (no pickle).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.lexicon import TermStats
-from jingdu.annotate.linear import Linear
 from jingdu.annotate.trees import Scorer, scorer_from_dict
 from jingdu.model import Doc, Span
 
@@ -30,9 +30,9 @@ VERSION = 2  # 2: highlights decided by the expected count (hl_alpha)
 
 @dataclass
 class Model:
-    highlight: Linear
+    highlight: Scorer
     red: Scorer
-    bold: Linear
+    bold: Scorer
     red_terms: TermStats
     bold_terms: TermStats
     thresholds: dict[str, float]
@@ -58,8 +58,8 @@ class Model:
     def from_dict(cls, data: dict[str, object]) -> Model:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(f"not a {FORMAT} model of version {VERSION} (retrain it with `jingdu train`)")
-        return cls(Linear.from_dict(data["highlight"]), scorer_from_dict(data["red"]),  # type: ignore[arg-type]
-                   Linear.from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
+        return cls(scorer_from_dict(data["highlight"]), scorer_from_dict(data["red"]),  # type: ignore[arg-type]
+                   scorer_from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
                    {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
                    dict(data.get("info") or {}),  # type: ignore[call-overload]

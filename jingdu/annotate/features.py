@@ -183,12 +183,12 @@ LEX_NAMES: tuple[str, ...] = ("genre_mean", "genre_max", "idf_mean", "unknown_sh
 _RAW_NAMES: tuple[str, ...] = (*DENSE_NAMES, *HL_EXTRA_NAMES, *LEX_NAMES)
 #: The raw features, then the same features minus their article mean (a within-article ranking).
 HL_NAMES: tuple[str, ...] = (*_RAW_NAMES, *(f"dm_{n}" for n in _RAW_NAMES))
-_HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def han_bigrams(text: str) -> set[str]:
     """Bigrams of two Chinese characters."""
-    return {text[i:i + 2] for i in range(len(text) - 1) if _HAN2.fullmatch(text[i:i + 2])}
+    han = [("\u4e00" <= c <= "\u9fff") for c in text]
+    return {text[i:i + 2] for i in range(len(text) - 1) if han[i] and han[i + 1]}
 
 
 def lex_matrix(texts: list[str], lex: dict[str, list[float]] | None) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 from jingdu.annotate import trees
 from jingdu.annotate.features import SentInfo, topic_page
 from jingdu.annotate.lexicon import TermStats
-from jingdu.annotate.linear import Linear, fit
+from jingdu.annotate.linear import Linear
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
 from jingdu.annotate.trees import Scorer
 from jingdu.segment import find_words
@@ -153,13 +153,7 @@ def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: flo
     y = np.concatenate([r[1] for r in full])
     w = np.concatenate([np.full(len(r[1]), len(r[1]) ** -doc_power) for r in full])
     w = w * (len(w) / w.sum())
-    if kind == "linear":
-        return fit(names, X, y, C=C, sample_weight=w)
-    if kind == "trees":
-        return trees.fit(names, X, y, sample_weight=w)
-    if kind == "blend":
-        return trees.Blend([trees.fit(names, X, y, sample_weight=w), fit(names, X, y, C=C, sample_weight=w)])
-    raise ValueError(f"unknown red model {kind!r} (blend, trees or linear)")
+    return trees.fit_kind(kind, names, X, y, C=C, sample_weight=w)
 
 
 def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str], acct: Sequence[float], *,

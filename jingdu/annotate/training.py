@@ -17,7 +17,7 @@ from jingdu.annotate.accounts import Rates
 from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
-from jingdu.annotate.trees import Scorer
+from jingdu.annotate.trees import Scorer, fit_kind
 from jingdu.model import Doc
 
 SPAN_GRID = tuple(round(0.02 + 0.02 * i, 3) for i in range(40))
@@ -30,6 +30,7 @@ class TrainOptions:
     folds: int = 4
     c_highlight: float = 0.1
     hl_ngrams: bool = False  # character n-grams for highlight (overfit 54 notes; off)
+    hl_model: str = "blend"  # "blend" (trees and logistic, logits averaged), "trees" or "linear"
     c_spans: float = 3.0
     c_red: float = 3.0  # regularisation of the red model when it is linear
     red_model: str = "blend"  # "blend" (trees and logistic, logits averaged), "trees" or "linear"
@@ -69,13 +70,13 @@ def _per_doc(terms: Sequence[str], y: np.ndarray) -> tuple[Counter[str], Counter
 
 
 def _oof(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], k: int,
-         C: float, ngrams: bool) -> list[np.ndarray]:
+         C: float, ngrams: bool, kind: str = "linear") -> list[np.ndarray]:
     """Out-of-fold probabilities per article."""
     out: list[np.ndarray] = [np.zeros(0)] * len(rows)
     for fold in folds_of(len(rows), k):
         held = set(fold.tolist())
         tr = [r for i, r in enumerate(rows) if i not in held]
-        m = _fit(tr, names, C, ngrams)
+        m = _fit(tr, names, C, ngrams, kind)
         for i in fold:
             X, _, texts = rows[i]
             out[i] = m.proba(X, texts) if len(X) else np.zeros(0)
@@ -83,14 +84,14 @@ def _oof(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names:
 
 
 def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], C: float,
-         ngrams: bool) -> linear.Linear:
+         ngrams: bool, kind: str = "linear") -> Scorer:
     full = [r for r in rows if len(r[0])]
     if not full:  # nothing to learn from: a model that marks nothing
         return linear.Linear(tuple(names), np.zeros(len(names), dtype=np.float32), -7.0)
     X = np.vstack([r[0] for r in full])
     y = np.concatenate([r[1] for r in full])
     texts = [t for r in full for t in (r[2] or [])] if ngrams else None
-    return linear.fit(names, X, y, texts, C=C)
+    return fit_kind(kind, names, X, y, C=C, texts=texts)
 
 
 def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
@@ -112,9 +113,9 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     rates, acct = _rates(preps, hl_y)
     hl_names = (*H.NAMES, "acct_rate")
     hl_rows = [(with_column(p.table.dense, a[0]), y, p.table.texts) for p, y, a in zip(preps, hl_y, acct, strict=True)]
-    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, options.hl_ngrams)
+    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, options.hl_ngrams, options.hl_model)
     hl_alpha, hl_f1 = H.calibrate([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
-    hl_model = _fit(hl_rows, hl_names, options.c_highlight, options.hl_ngrams)
+    hl_model = _fit(hl_rows, hl_names, options.c_highlight, options.hl_ngrams, options.hl_model)
     red_model, red_stats, red_t, red_f1, red_gamma = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,

@@ -58,11 +58,12 @@ class Trees:
         cols = np.arange(len(self.trees))[None, :]
         node = np.zeros((len(dense), len(self.trees)), dtype=np.int64)
         for _ in range(64):  # deeper than any tree we fit
-            inner = left[cols, node] >= 0
+            lo, hi = left[cols, node], right[cols, node]
+            inner = lo >= 0
             if not inner.any():
                 break
             go_left = dense[rows, feature[cols, node]] <= threshold[cols, node]
-            node = np.where(inner, np.where(go_left, left[cols, node], right[cols, node]), node)
+            node = np.where(inner, np.where(go_left, lo, hi), node)
         return z + value[cols, node].sum(axis=1)
 
     def _stacked(self) -> tuple[np.ndarray, ...]:
@@ -133,7 +134,7 @@ class Blend:
         return self.parts[0].names
 
     def logits(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
-        return np.mean([p.logits(dense) for p in self.parts], axis=0)
+        return np.mean([p.logits(dense, texts) for p in self.parts], axis=0)
 
     def proba(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logits(dense)))
@@ -191,3 +192,21 @@ def scorer_from_dict(data: dict[str, Any]) -> Scorer:
             raise ValueError("a blend needs one or more plain models of the same features")
         return Blend(parts)  # type: ignore[arg-type]
     return Trees.from_dict(data) if kind == "trees" else Linear.from_dict(data)
+
+
+#: The kinds of model a layer can be trained as.
+KINDS = ("blend", "trees", "linear")
+
+
+def fit_kind(kind: str, names: Sequence[str], X: np.ndarray, y: np.ndarray, *, C: float,
+             sample_weight: np.ndarray | None = None, texts: Sequence[str] | None = None) -> Scorer:
+    """A model of ``kind``: a logistic model (regularisation ``C``, character n-grams of ``texts``
+    if given), boosted trees, or the two blended."""
+    from jingdu.annotate.linear import fit as fit_linear
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown model kind {kind!r} ({', '.join(KINDS)})")
+    if kind == "trees":
+        return fit(names, X, y, sample_weight)
+    lin = fit_linear(names, X, y, texts, C=C, sample_weight=sample_weight)
+    return lin if kind == "linear" else Blend([fit(names, X, y, sample_weight), lin])
