@@ -49,6 +49,7 @@ def test_path_contributions_add_up_to_the_score(model: Trees, data: tuple[np.nda
     lambda t: t.update(feature=[9, 0, 0]),         # a feature the model does not have
     lambda t: t.update(left=[0, -1, -1]),          # a node that is its own child (a loop)
     lambda t: t.update(value=[0.0]),               # arrays of different lengths
+    lambda t: t.update(feature=[], threshold=[], left=[], right=[], value=[]),  # no node at all
 ])
 def test_broken_trees_are_rejected(mutate) -> None:  # type: ignore[no-untyped-def]
     tree = {"feature": [0, 0, 0], "threshold": [0.5, 0, 0], "left": [1, -1, -1], "right": [2, -1, -1],

@@ -4,7 +4,8 @@ Fitting uses scikit-learn's ``HistGradientBoostingClassifier`` (training only); 
 are copied into flat arrays (feature, threshold, children, value per node) that load from JSON
 and score with numpy, so annotating never imports scikit-learn.  ``reasons`` attributes a score
 to the features on each row's path through the trees (the change of node value at each split),
-for ``--explain``.
+for ``--explain``.  :class:`Blend` averages the logits of several models (trees and a logistic
+model), and :func:`fit_kind` trains the kind of model a layer asks for.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from jingdu.annotate.linear import Linear, top_reasons
 
-#: Shallow, strongly regularised trees: the red layer has a few thousand candidates from 54 notes.
+#: Shallow, strongly regularised trees: 54 notes give a few thousand sentences and red candidates.
 PARAMS: dict[str, Any] = {"max_iter": 300, "learning_rate": 0.03, "max_depth": 2, "min_samples_leaf": 150}
 
 
@@ -112,6 +113,8 @@ class Trees:
                         np.asarray(t["left"], dtype=np.int64), np.asarray(t["right"], dtype=np.int64),
                         np.asarray(t["value"], dtype=np.float64))
             n = len(tree.value)
+            if not n:
+                raise ValueError("a tree needs at least one node")
             if not all(len(a) == n for a in (tree.feature, tree.threshold, tree.left, tree.right)):
                 raise ValueError("tree arrays differ in length")
             if ((tree.left >= n) | (tree.right >= n) | ((tree.left >= 0) & (tree.feature >= len(names)))).any():
