@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jingdu.annotate.features import TOPIC_NAMES, point_labels, sentence_infos, topic_matrix, topic_page
-from jingdu.annotate.highlight import decide
+from jingdu.annotate.highlight import base_rate, decide
 from jingdu.notation import read_note
 
 TOPIC_NOTE = """# 让社区食堂飘出民生温度
@@ -63,15 +63,20 @@ def test_jinju_marks_its_whole_paragraph_only() -> None:
     assert "金句主要强调民生的重要性。" in other and "（1）回应老人就餐需求。" not in other
 
 
-@pytest.mark.parametrize(("probs", "alpha", "chosen"), [
-    ([0.9, 0.1, 0.6, 0.4], 1.0, [0, 2]),      # expected count 2.0: the two most likely
-    ([0.9, 0.1, 0.6, 0.4], 0.5, [0]),
-    ([0.05, 0.1, 0.02], 1.0, []),              # expected count 0.17: nothing
-    ([], 1.0, []),
+@pytest.mark.parametrize(("probs", "rate", "chosen"), [
+    ([0.9, 0.1, 0.6, 0.4], 0.5, [0, 2]),     # expected 2.0, rate x length 2.0: the two most likely
+    ([0.9, 0.1, 0.6, 0.4], 0.0, [0]),        # halfway between 2.0 and 0
+    ([0.05, 0.1, 0.02], 0.0, []),             # expected 0.17, rate 0: nothing
+    ([0.05, 0.1, 0.02], 0.5, [1]),            # halfway between 0.17 and 1.5: the most likely one
+    ([], 0.5, []),
 ])
-def test_decide_marks_the_expected_number(probs: list[float], alpha: float, chosen: list[int]) -> None:
-    sel = decide(np.array(probs, dtype=np.float32), alpha)
+def test_decide_averages_expected_count_and_rate(probs: list[float], rate: float, chosen: list[int]) -> None:
+    sel = decide(np.array(probs, dtype=np.float32), rate)
     assert np.flatnonzero(sel).tolist() == chosen
+
+
+def test_base_rate_is_the_share_of_highlighted_sentences() -> None:
+    assert base_rate([np.array([1, 0, 0, 0]), np.array([1, 1, 0, 0, 0, 0])]) == 0.3
 
 
 def test_eval_repeats_reports_the_mean_and_spread_of_splits(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from jingdu.annotate.trees import Scorer, scorer_from_dict
 from jingdu.model import Doc, Span
 
 FORMAT = "jingdu-annotator"
-VERSION = 2  # 2: highlights decided by the expected count (hl_alpha)
+VERSION = 3  # 3: highlights per article from the expected count and the notes' rate (hl_rate)
 
 
 @dataclass
@@ -105,7 +105,7 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     acct = model.rates.features(doc.meta.account)
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense, t.texts)
-    sel = H.decide(hl, model.thresholds["hl_alpha"])
+    sel = H.decide(hl, model.thresholds["hl_rate"])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
         note = _explain(model.highlight, dense[i], float(hl[i]), s.text) if explain else None

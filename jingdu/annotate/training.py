@@ -114,14 +114,14 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_names = (*H.NAMES, "acct_rate")
     hl_rows = [(with_column(p.table.dense, a[0]), y, p.table.texts) for p, y, a in zip(preps, hl_y, acct, strict=True)]
     hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, options.hl_ngrams, options.hl_model)
-    hl_alpha = H.ALPHA
-    hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_alpha)
+    hl_rate = H.base_rate(hl_y)
+    hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_rate)
     hl_model = _fit(hl_rows, hl_names, options.c_highlight, options.hl_ngrams, options.hl_model)
     red_model, red_stats, red_t, red_f1, red_gamma = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
-    thresholds = {"hl_alpha": hl_alpha, "red_t": red_t, "red_gamma": red_gamma, "bold_t": bold_t}
+    thresholds = {"hl_rate": hl_rate, "red_t": red_t, "red_gamma": red_gamma, "bold_t": bold_t}
     return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex)
 
 
