@@ -29,7 +29,8 @@ def docs(draw: st.DrawFn) -> Doc:
     builder = DocBuilder()
     builder.add("title", draw(st.text(CJK, min_size=1, max_size=20)), tail="\n\n")
     for _ in range(draw(st.integers(1, 4))):
-        text = draw(TEXT).lstrip("\u3000")
+        # a paragraph holds visible text: a line of spaces is a blank line in the notation
+        text = draw(TEXT.map(lambda t: t.lstrip("\u3000")).filter(str.strip))
         spans = [sp for layer in LAYERS for sp in draw(layer_spans(len(text), layer))]
         builder.add("paragraph", text, spans, prefix="　　", tail="\n\n")
     return builder.build(Meta())
