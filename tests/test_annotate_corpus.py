@@ -35,6 +35,27 @@ def test_metric_matches_referee(corpus_dir: Path) -> None:
             assert mine == theirs, path.name
 
 
+def test_referee_flow_keeps_every_notes_words(corpus_dir: Path, tmp_path: Path) -> None:
+    """As the issue's evaluation runs: the referee strips each note, `jingdu annotate` marks the
+    stripped files, the referee compares: no note may score as a text mismatch."""
+    from typer.testing import CliRunner
+
+    from jingdu.cli import app
+
+    ref = _referee(corpus_dir)
+    golds = sorted((corpus_dir / "annotated").glob("*.md"))
+    (tmp_path / "in").mkdir()
+    for path in golds:
+        (tmp_path / "in" / path.name).write_text(ref.strip(path.read_text(encoding="utf-8")), encoding="utf-8")
+    res = CliRunner().invoke(app, ["annotate", *map(str, sorted((tmp_path / "in").glob("*.md"))),
+                                   "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    mismatched = [p.name for p in golds
+                  if ref.score_pair(p.read_text(encoding="utf-8"),
+                                    (tmp_path / "out" / p.name).read_text(encoding="utf-8")) is None]
+    assert mismatched == []
+
+
 def test_grouped_cv_sanity(corpus_dir: Path) -> None:
     docs = [read_note(p.read_text(encoding="utf-8"), p.stem) for p in sorted((corpus_dir / "annotated").glob("*.md"))]
     small = [d for d in docs if len(d.text) < 6000][:18]
