@@ -102,7 +102,7 @@ def sent_labels(doc: Doc, infos: Sequence[SentInfo], layer: str = "highlight") -
     return out
 
 
-def decide(probs: np.ndarray, rate: float, own: float = OWN_WEIGHT) -> np.ndarray:
+def decide(probs: np.ndarray, rate: float) -> np.ndarray:
     """Which sentences of one article are marked: its ``k`` most likely, where ``k`` averages two
     estimates of how many the reader marks there: the sum of the probabilities (the article's
     expected count) and ``rate`` (the training notes' share of highlighted sentences) times its
@@ -111,7 +111,7 @@ def decide(probs: np.ndarray, rate: float, own: float = OWN_WEIGHT) -> np.ndarra
     sel = np.zeros(len(probs), dtype=bool)
     if not len(probs):
         return sel
-    k = int(round(own * float(probs.sum()) + (1 - own) * rate * len(probs)))
+    k = int(round(OWN_WEIGHT * float(probs.sum()) + (1 - OWN_WEIGHT) * rate * len(probs)))
     sel[np.argsort(-probs, kind="stable")[:k]] = True
     return sel
 
