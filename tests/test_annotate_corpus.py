@@ -72,3 +72,21 @@ def test_full_grouped_cv(corpus_dir: Path) -> None:
     res = cross_validate(docs, folds=5)
     assert res["model"]["highlight_sentences"]["f1"] > res["textrank"]["highlight_sentences"]["f1"]
     assert res["model"]["red_spans"]["f1"] > res["dictionary"]["red_spans"]["f1"]
+
+
+@pytest.mark.slow
+def test_training_is_reproducible_whatever_the_string_hashing(corpus_dir: Path, tmp_path: Path) -> None:
+    """The documented command reproduces the model byte for byte: Python salts string hashes per
+    process, so nothing in training may depend on the order in which a set is iterated."""
+    import os
+    import subprocess
+    import sys
+
+    notes = [str(p) for p in sorted((corpus_dir / "annotated").glob("*.md"))[:8]]
+    out = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"model{seed}"
+        cmd = [sys.executable, "-m", "jingdu", "train", *notes, "--mine", str(corpus_dir / "plain"), "-o", str(target)]
+        subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        out.append((target / "model.json").read_bytes())
+    assert out[0] == out[1]

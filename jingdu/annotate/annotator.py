@@ -67,7 +67,7 @@ class Model:
                    {str(k): [float(x) for x in v] for k, v in dict(data.get("highlight_lex") or {}).items()})
 
     def dumps(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @dataclass

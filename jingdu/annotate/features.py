@@ -121,7 +121,7 @@ def ngram_scores(texts: list[str], weights: dict[str, float]) -> np.ndarray:
     for i, t in enumerate(texts):
         vals = [v for v in map(get, char_ngrams(t)) if v is not None]
         if vals:
-            out[i] = sum(vals) / math.sqrt(len(vals))
+            out[i] = math.fsum(vals) / math.sqrt(len(vals))
     return out
 
 
@@ -204,8 +204,8 @@ def lex_matrix(texts: list[str], lex: dict[str, list[float]] | None) -> np.ndarr
             continue
         vals = [v for v in map(get, grams) if v is not None]
         genre = [v[0] for v in vals]
-        idf = sum(v[1] for v in vals) + unknown_idf * (len(grams) - len(vals))
-        out[i] = (sum(genre) / len(genre) / 3 if genre else 0.0, max(genre) / 5 if genre else 0.0,
+        idf = math.fsum(v[1] for v in vals) + unknown_idf * (len(grams) - len(vals))
+        out[i] = (math.fsum(genre) / len(genre) / 3 if genre else 0.0, max(genre) / 5 if genre else 0.0,
                   idf / len(grams) / 5, (len(grams) - len(vals)) / len(grams))
     return out
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jingdu.annotate.features import HL_NAMES, SentInfo, han_bigrams, highlight_matrix
+from jingdu.annotate.lexicon import most_common
 from jingdu.annotate.spans import f1, layer_mask
 from jingdu.model import Doc
 
@@ -83,7 +84,7 @@ def lex_table(posts: Iterable[str], min_df: int = 5, limit: int = 40000) -> dict
     if not n_docs:
         return {}
     out = {}
-    for g, n in df.most_common(limit):
+    for g, n in most_common(df, limit):
         if n < min_df:
             break
         ratio = math.log((com[g] + 1) / (n_com + 1)) - math.log((news[g] + 1) / (n_news + 1))

@@ -39,6 +39,13 @@ class TermStats:
                    Counter(data.get("docs", {})), Counter(data.get("mined", {})))
 
 
+def most_common(counts: Counter[str], limit: int | None = None) -> list[tuple[str, int]]:
+    """``counts.most_common(limit)`` with ties in a fixed order (by the key), so that a cut at
+    ``limit`` does not depend on insertion order (sets iterate in an order that changes from run
+    to run with Python's string hashing)."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
 def mine_terms(texts: Iterable[str], min_docs: int = 3, limit: int = 6000,
                pattern: re.Pattern[str] = QUOTED_COINAGE) -> Counter[str]:
     """Quoted coinages (with their quotes, and bare when 3+ characters long) used by at least
@@ -49,5 +56,5 @@ def mine_terms(texts: Iterable[str], min_docs: int = 3, limit: int = 6000,
         found = {m.group(0) for m in pattern.finditer(text)}
         found |= {m.group(1) for m in pattern.finditer(text) if len(m.group(1)) >= 3}
         df.update(found)
-    kept = [(t, n) for t, n in df.most_common(limit or None) if n >= min_docs]
+    kept = [(t, n) for t, n in most_common(df, limit or None) if n >= min_docs]
     return Counter(dict(kept))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jingdu.annotate.features import char_ngrams, ngram_scores
+from jingdu.annotate.lexicon import most_common
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _vocab(texts: Sequence[str], min_df: int, limit: int) -> dict[str, int]:
     df: Counter[str] = Counter()
     for t in texts:
         df.update(char_ngrams(t))
-    kept = [g for g, n in df.most_common(limit) if n >= min_df]
+    kept = [g for g, n in most_common(df, limit) if n >= min_df]
     return {g: i for i, g in enumerate(kept)}
 
 
