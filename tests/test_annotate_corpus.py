@@ -70,8 +70,9 @@ def test_grouped_cv_sanity(corpus_dir: Path) -> None:
 def test_full_grouped_cv(corpus_dir: Path) -> None:
     docs = [read_note(p.read_text(encoding="utf-8"), p.stem) for p in sorted((corpus_dir / "annotated").glob("*.md"))]
     res = cross_validate(docs, folds=5)
-    assert res["model"]["highlight_sentences"]["f1"] > res["textrank"]["highlight_sentences"]["f1"]
-    assert res["model"]["red_spans"]["f1"] > res["dictionary"]["red_spans"]["f1"]
+    hl, red = res["model"]["highlight_sentences"]["f1"], res["model"]["red_spans"]["f1"]
+    assert hl > max(res[b]["highlight_sentences"]["f1"] for b in ("lead", "textrank", "ngram_lr"))
+    assert red > max(res[b]["red_spans"]["f1"] for b in ("dictionary", "dictionary_2notes"))
 
 
 @pytest.mark.slow

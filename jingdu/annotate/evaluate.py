@@ -1,6 +1,6 @@
 """Cross-validation grouped by article, scored exactly as the referee scores, next to baselines
-computed in the same run: lead sentences, TextRank, and a dictionary of the training notes' red
-terms (``jingdu eval``)."""
+computed in the same run (:mod:`jingdu.annotate.baselines`): lead sentences, TextRank, a character
+n-gram logistic regression, and dictionaries of the training notes' red terms (``jingdu eval``)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ import numpy as np
 
 from jingdu.annotate import metrics
 from jingdu.annotate.annotator import Model, predict
-from jingdu.annotate.features import sentence_infos
-from jingdu.annotate.terms import clean_term
-from jingdu.annotate.textrank import textrank
+from jingdu.annotate.baselines import NgramBaseline, dictionary_spans, lead_spans, red_words, textrank_spans
 from jingdu.annotate.training import TrainOptions, folds_of, train
 from jingdu.model import Doc, Span
 from jingdu.notation import write_note
-from jingdu.segment import find_words
 
 SCORED = ("highlight", "bold", "red")
+#: The systems of a run and the layers each is scored on.
+WANTED: dict[str, tuple[str, ...]] = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",),
+                                      "ngram_lr": ("highlight",), "dictionary": ("red",),
+                                      "dictionary_2notes": ("red",)}
 Predictor = Callable[[Doc], list[Span]]
 
 
@@ -31,35 +32,6 @@ def _with(doc: Doc, spans: list[Span]) -> Doc:
     return doc.with_spans(spans, replace_layers=SCORED)
 
 
-def lead_spans(doc: Doc, share: float = 0.15) -> list[Span]:
-    """Baseline: the first sentence of each paragraph, up to ``share`` of the sentences."""
-    infos = sentence_infos(doc)
-    firsts = [s for s in infos if s.index == 0 and s.kind == "paragraph"]
-    k = max(1, round(share * len(infos)))
-    return [Span(s.start, s.end, "highlight", origin="model") for s in firsts[:k]]
-
-
-def textrank_spans(doc: Doc, share: float = 0.15) -> list[Span]:
-    """Baseline: the top ``share`` of sentences by TextRank."""
-    infos = sentence_infos(doc)
-    if not infos:
-        return []
-    r = textrank([s.text for s in infos])
-    k = max(1, round(share * len(infos)))
-    top = np.argsort(-r)[:k]
-    return [Span(infos[i].start, infos[i].end, "highlight", origin="model") for i in sorted(top)]
-
-
-def dictionary_spans(doc: Doc, words: frozenset[str]) -> list[Span]:
-    """Baseline: every occurrence of a red term of the training notes."""
-    return [Span(s, e, "red", origin="model") for s, e in find_words(doc.text, words)]
-
-
-def red_words(docs: Sequence[Doc]) -> frozenset[str]:
-    c = Counter(clean_term(d.span_text(sp)) for d in docs for sp in d.spans("red"))
-    return frozenset(t for t in c if len(t) >= 2)
-
-
 def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | None = None,
                    options: TrainOptions = TrainOptions(),
                    progress: Callable[[int, int], None] | None = None,
@@ -69,7 +41,7 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
     Seed 0 puts every K-th article in the same fold (in the order given); another seed shuffles
     the articles first, for a different split."""
     docs = list(docs)
-    preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in ("model", "lead", "textrank", "dictionary")}
+    preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in WANTED}
     parts = folds_of(len(docs), folds)
     if seed:
         order = np.random.default_rng(seed).permutation(len(docs))
@@ -78,13 +50,16 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
         held = set(fold.tolist())
         train_docs = [d for i, d in enumerate(docs) if i not in held]
         model: Model = train(train_docs, mined, options, posts)
-        words = red_words(train_docs)
+        ngram = NgramBaseline(train_docs)
+        words, words2 = red_words(train_docs), red_words(train_docs, min_notes=2)
         for i in fold:
             d = docs[i]
             preds["model"][i] = _with(d, predict(d, model))
             preds["lead"][i] = _with(d, lead_spans(d))
             preds["textrank"][i] = _with(d, textrank_spans(d))
+            preds["ngram_lr"][i] = _with(d, ngram.spans(d))
             preds["dictionary"][i] = _with(d, dictionary_spans(d, words))
+            preds["dictionary_2notes"][i] = _with(d, dictionary_spans(d, words2))
         if progress:
             progress(n + 1, len(parts))
     out: dict[str, object] = {"notes": len(docs), "folds": len(parts)}
@@ -106,7 +81,6 @@ def repeated(docs: Sequence[Doc], folds: int = 5, repeats: int = 1, mined: Count
 
 
 KEYS = {"highlight": "highlight_sentences", "bold": "bold_spans", "red": "red_spans"}
-WANTED = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",), "dictionary": ("red",)}
 Row = tuple[str, str, float, float, float, float, float]
 
 

@@ -71,7 +71,7 @@ def eval_cmd(
     repeats: int = typer.Option(1, "--repeats", "-r", min=1,
                                 help="Different splits to average over (the first is the plain interleaved one)."),
 ) -> None:
-    """Cross-validate the annotator grouped by article, next to lead, TextRank and dictionary baselines."""
+    """Cross-validate the annotator grouped by article, next to lead, TextRank, n-gram LR and dictionary baselines."""
     from jingdu.annotate import evaluate_files
     from jingdu.annotate.evaluate import summary_rows
 
