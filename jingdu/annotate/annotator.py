@@ -25,7 +25,7 @@ from jingdu.annotate.trees import Scorer, scorer_from_dict
 from jingdu.model import Doc, Span
 
 FORMAT = "jingdu-annotator"
-VERSION = 3  # 3: highlights per article from the expected count and the notes' rate (hl_rate)
+VERSION = 4  # 4: red term statistics hold the notes in which a term occurs (present, doc_rate)
 
 
 @dataclass

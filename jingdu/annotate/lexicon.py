@@ -8,35 +8,62 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 _CJK = "\u4e00-\u9fff"
 #: Quoted coinages in unmarked posts: “百千万工程”, “十五五”.
 QUOTED_COINAGE = re.compile(rf"“([{_CJK}][{_CJK}0-9A-Za-z、·]{{1,11}})”")
 
 
+#: One article's counts per term: (marked, seen, docs, present), as :class:`TermStats` holds them
+#: summed over the notes; subtracted to leave the article out of its own statistics.
+Minus = tuple[Counter[str], Counter[str], Counter[str], Counter[str]]
+
+
 @dataclass
 class TermStats:
     """Counts of one lexicon: marked[t] (times marked in notes), seen[t] (occurrences in notes),
-    docs[t] (notes that marked it) and mined[t] (unmarked posts using it)."""
+    docs[t] (notes that marked it), present[t] (notes in which it occurs) and mined[t]
+    (unmarked posts using it)."""
 
     marked: Counter[str] = field(default_factory=Counter)
     seen: Counter[str] = field(default_factory=Counter)
     docs: Counter[str] = field(default_factory=Counter)
     mined: Counter[str] = field(default_factory=Counter)
+    present: Counter[str] = field(default_factory=Counter)
 
     def words(self) -> frozenset[str]:
         return frozenset(set(self.marked) | set(self.mined))
 
+    def add(self, counts: Minus) -> None:
+        """Add one article's counts (see :func:`article_counts`)."""
+        for mine, own in zip((self.marked, self.seen, self.docs, self.present), counts, strict=True):
+            mine.update(own)
+
     def to_dict(self) -> dict[str, dict[str, int]]:
         return {"marked": dict(self.marked), "seen": dict(self.seen), "docs": dict(self.docs),
-                "mined": dict(self.mined)}
+                "mined": dict(self.mined), "present": dict(self.present)}
 
     @classmethod
     def from_dict(cls, data: dict[str, dict[str, int]]) -> TermStats:
-        return cls(Counter(data.get("marked", {})), Counter(data.get("seen", {})),
-                   Counter(data.get("docs", {})), Counter(data.get("mined", {})))
+        return cls(*(Counter(data.get(k, {})) for k in ("marked", "seen", "docs", "mined", "present")))
+
+
+def article_counts(terms: Sequence[str], y: np.ndarray) -> Minus:
+    """One article's counts: its candidates' ``terms`` and whether the reader marked each (``y``)."""
+    marked = Counter(t for t, v in zip(terms, y, strict=True) if v)
+    return marked, Counter(terms), Counter(set(marked)), Counter(set(terms))
+
+
+def count_terms(per_doc: Iterable[Minus], mined: Counter[str]) -> TermStats:
+    """The statistics of a lexicon over the notes (``per_doc`` from :func:`article_counts`)."""
+    stats = TermStats(mined=Counter(mined))
+    for counts in per_doc:
+        stats.add(counts)
+    return stats
 
 
 def most_common(counts: Counter[str], limit: int | None = None) -> list[tuple[str, int]]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from jingdu.annotate import trees
 from jingdu.annotate.features import SentInfo, topic_page
-from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.lexicon import Minus, TermStats, article_counts, count_terms
 from jingdu.annotate.linear import Linear
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
 from jingdu.annotate.trees import Scorer
@@ -31,7 +31,7 @@ NAMES: tuple[str, ...] = (
     "prior", "marked_log", "docs_log", "mined_log", "known", "mined_only", "quoted", "len", "len_short",
     "first_occ", "occ_log", "count_log", "in_heading", "hl_prob", "para_first", "doc_density",
     "doc_prior", "sent_terms", "is_digit", "from_quote", "quote_short", "inner_count_log", "doc_quotes",
-    "doc_topic",
+    "doc_topic", "doc_rate", "present_log",
 )
 #: The article's own quoted phrases: “静”, “百千万工程”, “走在前、作示范、挑大梁”.
 QUOTED = re.compile(r"“[^“”\n。！？；]{1,20}”")
@@ -80,19 +80,22 @@ def clean_term(t: str) -> str:
     return t.strip().strip("，。；：、,.;:")
 
 
-def _stats_row(term: str, stats: TermStats, minus: tuple[Counter[str], Counter[str], Counter[str]] | None
-               ) -> tuple[float, float, float, float]:
-    marked, seen, docs = stats.marked[term], stats.seen[term], stats.docs[term]
+def _stats_row(term: str, stats: TermStats, minus: Minus | None) -> tuple[float, ...]:
+    """prior (share of occurrences marked), log marked, log notes marking it, log posts using it,
+    doc rate (share of the notes holding it that mark it), log notes holding it."""
+    marked, seen, docs, present = stats.marked[term], stats.seen[term], stats.docs[term], stats.present[term]
     if minus is not None:
         marked -= minus[0][term]
         seen -= minus[1][term]
         docs -= minus[2][term]
+        present -= minus[3][term]
     prior = (marked + 0.1) / (seen + 1.0)
-    return prior, math.log1p(marked), math.log1p(docs), math.log1p(stats.mined[term])
+    return (prior, math.log1p(marked), math.log1p(docs), math.log1p(stats.mined[term]),
+            (docs + 0.1) / (present + 1.0), math.log1p(present) / 3)
 
 
 def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, hl_probs: np.ndarray,
-             minus: tuple[Counter[str], Counter[str], Counter[str]] | None = None) -> np.ndarray:
+             minus: Minus | None = None) -> np.ndarray:
     """One row of :data:`NAMES` per occurrence; ``minus`` removes the article's own counts."""
     X = np.zeros((len(occs), len(NAMES)), dtype=np.float32)
     if not occs:
@@ -108,7 +111,7 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
     doc_quotes = sum(o.term.startswith("“") for o in occs) / max(len(infos), 1)
     topic = float(topic_page(list(infos)))
     for i, o in enumerate(occs):
-        prior, mlog, dlog, minlog = rows[i]
+        prior, mlog, dlog, minlog, doc_rate, present_log = rows[i]
         seen[o.term] += 1
         s = infos[o.sent]
         L = o.end - o.start
@@ -118,28 +121,21 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
                 float(hl_probs[o.sent]), float(s.index == 0), min(density, 3.0), doc_prior,
                 min(per_sent[o.sent], 5) / 5, float(any(c.isdigit() for c in o.term)),
                 float(o.quoted and mlog == 0 and minlog == 0), float(o.quoted and L <= 4),
-                math.log1p(inner_count.get(o.term.strip("“”"), 0)) / 3, min(doc_quotes, 3.0), topic)
+                math.log1p(inner_count.get(o.term.strip("“”"), 0)) / 3, min(doc_quotes, 3.0), topic,
+                doc_rate, present_log)
     return X
 
 
-def available(occ: Occ, stats: TermStats, minus: tuple[Counter[str], Counter[str], Counter[str]]) -> bool:
+def available(occ: Occ, stats: TermStats, minus: Minus) -> bool:
     """Whether the term would be in a lexicon built without this article."""
     return occ.quoted or stats.marked[occ.term] - minus[0][occ.term] > 0 or stats.mined[occ.term] > 0
 
 
 # -- training -----------------------------------------------------------------------------------
-Minus = tuple[Counter[str], Counter[str], Counter[str]]
-
-
-def _per_doc(terms: Sequence[str], y: np.ndarray) -> Minus:
-    marked = Counter(t for t, v in zip(terms, y, strict=True) if v)
-    return marked, Counter(terms), Counter(set(marked))
-
-
 def doc_counts(prep: Prepared) -> Minus:
-    """The article's own red counts (marked, seen, docs) per term, to leave it out of the statistics."""
+    """The article's own red counts (marked, seen, docs, present) per term, to leave it out of the statistics."""
     y = labels([(o.start, o.end) for o in prep.occs], gold_ranges(prep.doc, "red"))
-    return _per_doc([o.term for o in prep.occs], y)
+    return article_counts([o.term for o in prep.occs], y)
 
 
 def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float, kind: str) -> Scorer:
@@ -164,12 +160,8 @@ def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[st
     from jingdu.annotate.training import folds_of
 
     ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
-    per_doc = [_per_doc([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
-    stats = TermStats(mined=Counter(mined))
-    for m, s, d in per_doc:
-        stats.marked.update(m)
-        stats.seen.update(s)
-        stats.docs.update(d)
+    per_doc = [article_counts([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
+    stats = count_terms(per_doc, mined)
     rows, cands = [], []
     for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
         keep = [i for i, o in enumerate(p.occs) if available(o, stats, minus)]

@@ -15,7 +15,7 @@ from jingdu.annotate import linear
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
-from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.lexicon import TermStats, article_counts, count_terms
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
 from jingdu.annotate.trees import Scorer, fit_kind
 from jingdu.model import Doc
@@ -53,20 +53,6 @@ def _lexicon_words(docs: Sequence[Doc], layer: str, max_len: int, digits: bool) 
             if 2 <= len(t) <= max_len and "\n" not in t and (digits or not any(ch.isdigit() for ch in t)):
                 c[t] += 1
     return c
-
-
-def _count(per_doc: list[tuple[Counter[str], Counter[str], Counter[str]]], mined: Counter[str]) -> TermStats:
-    st = TermStats(mined=Counter(mined))
-    for m, s, d in per_doc:
-        st.marked.update(m)
-        st.seen.update(s)
-        st.docs.update(d)
-    return st
-
-
-def _per_doc(terms: Sequence[str], y: np.ndarray) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    marked = Counter(t for t, v in zip(terms, y, strict=True) if v)
-    return marked, Counter(terms), Counter(set(marked))
 
 
 def _oof(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], k: int,
@@ -151,8 +137,8 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
     per_doc = []
     for p, y in zip(preps, ys, strict=True):
         idx = [i for i, c in enumerate(p.cands) if c.term]
-        per_doc.append(_per_doc([p.cands[i].term for i in idx], y[idx]))
-    stats = _count(per_doc, Counter())
+        per_doc.append(article_counts([p.cands[i].term for i in idx], y[idx]))
+    stats = count_terms(per_doc, Counter())
     rows, cands = [], []
     for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
         rm = R.doc_counts(p)  # the article's own red marks stay out of its red prior
