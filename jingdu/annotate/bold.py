@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jingdu.annotate.features import SentInfo
-from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.lexicon import Minus, TermStats
 from jingdu.segment import find_words
 
 KINDS = ("figure", "clause", "person", "label", "term", "sent")
@@ -32,7 +32,7 @@ CLAUSE_CUT = re.compile(r"[，；：:,;。！？]")
 NAMES: tuple[str, ...] = (
     *(f"kind_{k}" for k in KINDS), "len_log", "len_short", "len_long", "has_digit", "prior", "marked_log",
     "hl_prob", "sent_share", "para_first", "in_heading", "sent_short", "enum_start", "doc_digit", "doc_terms",
-    "red_prior", "first_occ",
+    "red_prior", "first_occ", "doc_rate",
 )
 
 
@@ -79,7 +79,7 @@ def candidates(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> l
 
 
 def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats, red: TermStats,
-             hl_probs: np.ndarray, minus: tuple[Counter[str], Counter[str]] | None = None,
+             hl_probs: np.ndarray, minus: Minus | None = None,
              red_minus: tuple[Counter[str], Counter[str]] | None = None) -> np.ndarray:
     """One row of :data:`NAMES` per candidate; ``minus`` and ``red_minus`` remove the article's own
     counts from the bold and red term statistics (leave-one-article-out while training)."""
@@ -92,10 +92,14 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
         s = infos[c.sent]
         L = c.end - c.start
         marked, seen_n = stats.marked[c.term], stats.seen[c.term]
+        docs, present = stats.docs[c.term], stats.present[c.term]
         if minus is not None and c.term:
             marked -= minus[0][c.term]
             seen_n -= minus[1][c.term]
+            docs -= minus[2][c.term]
+            present -= minus[3][c.term]
         prior = (marked + 0.1) / (seen_n + 1.0) if c.term else 0.0
+        doc_rate = (docs + 0.1) / (present + 1.0) if c.term else 0.0
         red_marked, red_seen = red.marked[c.term], red.seen[c.term]
         if red_minus is not None and c.term:
             red_marked -= red_minus[0][c.term]
@@ -107,7 +111,7 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
                 float(any(ch.isdigit() for ch in text_of(s, c))), prior, math.log1p(max(marked, 0)) / 4,
                 float(hl_probs[c.sent]), L / max(len(s.text), 1), float(s.index == 0), float(s.kind == "heading"),
                 float(len(s.text) < 25), float(bool(re.match(r"[（(【]|[一二三四五六七八九十]是|第", s.text))),
-                doc_digit, min(doc_terms, 3.0), red_prior, float(bool(c.term) and seen[c.term] == 1))
+                doc_digit, min(doc_terms, 3.0), red_prior, float(bool(c.term) and seen[c.term] == 1), doc_rate)
     return X
 
 
