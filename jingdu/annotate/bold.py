@@ -80,7 +80,7 @@ def candidates(text: str, infos: Sequence[SentInfo], words: frozenset[str]) -> l
 
 def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats, red: TermStats,
              hl_probs: np.ndarray, minus: Minus | None = None,
-             red_minus: tuple[Counter[str], Counter[str]] | None = None) -> np.ndarray:
+             red_minus: Minus | None = None) -> np.ndarray:
     """One row of :data:`NAMES` per candidate; ``minus`` and ``red_minus`` remove the article's own
     counts from the bold and red term statistics (leave-one-article-out while training)."""
     X = np.zeros((len(cands), len(NAMES)), dtype=np.float32)
@@ -91,19 +91,10 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
     for i, c in enumerate(cands):
         s = infos[c.sent]
         L = c.end - c.start
-        marked, seen_n = stats.marked[c.term], stats.seen[c.term]
-        docs, present = stats.docs[c.term], stats.present[c.term]
-        if minus is not None and c.term:
-            marked -= minus[0][c.term]
-            seen_n -= minus[1][c.term]
-            docs -= minus[2][c.term]
-            present -= minus[3][c.term]
+        marked, seen_n, docs, present = stats.counts(c.term, minus)
+        red_marked, red_seen, _, _ = red.counts(c.term, red_minus)
         prior = (marked + 0.1) / (seen_n + 1.0) if c.term else 0.0
         doc_rate = (docs + 0.1) / (present + 1.0) if c.term else 0.0
-        red_marked, red_seen = red.marked[c.term], red.seen[c.term]
-        if red_minus is not None and c.term:
-            red_marked -= red_minus[0][c.term]
-            red_seen -= red_minus[1][c.term]
         red_prior = (red_marked + 0.1) / (red_seen + 1.0) if c.term else 0.0
         seen[c.term] += 1
         onehot = [float(c.kind == k) for k in KINDS]

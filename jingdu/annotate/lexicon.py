@@ -38,6 +38,12 @@ class TermStats:
     def words(self) -> frozenset[str]:
         return frozenset(set(self.marked) | set(self.mined))
 
+    def counts(self, term: str, minus: Minus | None = None) -> tuple[int, int, int, int]:
+        """(marked, seen, docs, present) of ``term``, less one article's own counts (``minus``)."""
+        own = (0, 0, 0, 0) if minus is None else tuple(c[term] for c in minus)
+        return (self.marked[term] - own[0], self.seen[term] - own[1], self.docs[term] - own[2],
+                self.present[term] - own[3])
+
     def add(self, counts: Minus) -> None:
         """Add one article's counts (see :func:`article_counts`)."""
         for mine, own in zip((self.marked, self.seen, self.docs, self.present), counts, strict=True):

@@ -83,12 +83,7 @@ def clean_term(t: str) -> str:
 def _stats_row(term: str, stats: TermStats, minus: Minus | None) -> tuple[float, ...]:
     """prior (share of occurrences marked), log marked, log notes marking it, log posts using it,
     doc rate (share of the notes holding it that mark it), log notes holding it."""
-    marked, seen, docs, present = stats.marked[term], stats.seen[term], stats.docs[term], stats.present[term]
-    if minus is not None:
-        marked -= minus[0][term]
-        seen -= minus[1][term]
-        docs -= minus[2][term]
-        present -= minus[3][term]
+    marked, seen, docs, present = stats.counts(term, minus)
     prior = (marked + 0.1) / (seen + 1.0)
     return (prior, math.log1p(marked), math.log1p(docs), math.log1p(stats.mined[term]),
             (docs + 0.1) / (present + 1.0), math.log1p(present) / 3)

@@ -145,7 +145,7 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
         keep = [i for i, c in enumerate(p.cands) if not c.term or stats.marked[c.term] - minus[0][c.term] > 0
                 or red.marked[c.term] - rm[0][c.term] > 0]
         cs = [p.cands[i] for i in keep]
-        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus, rm[:2]), a), y[keep], None))
+        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus, rm), a), y[keep], None))
         cands.append([(c.start, c.end) for c in cs])
     names = (*B.NAMES, "acct_rate")
     oof = _oof(rows, names, options.folds, options.c_spans, False)
