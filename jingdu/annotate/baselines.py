@@ -26,9 +26,12 @@ from jingdu.segment import find_words
 SHARE = 0.15
 
 
+def _quota(infos: Sequence[SentInfo], share: float) -> int:
+    return max(1, round(share * len(infos)))
+
+
 def _top(infos: Sequence[SentInfo], scores: np.ndarray, share: float) -> list[Span]:
-    k = max(1, round(share * len(infos)))
-    top = np.argsort(-scores, kind="stable")[:k]
+    top = np.argsort(-scores, kind="stable")[:_quota(infos, share)]
     return [Span(infos[i].start, infos[i].end, "highlight", origin="model") for i in sorted(top)]
 
 
@@ -36,8 +39,7 @@ def lead_spans(doc: Doc, share: float = SHARE) -> list[Span]:
     """The first sentence of each paragraph, up to ``share`` of the sentences."""
     infos = sentence_infos(doc)
     firsts = [s for s in infos if s.index == 0 and s.kind == "paragraph"]
-    k = max(1, round(share * len(infos)))
-    return [Span(s.start, s.end, "highlight", origin="model") for s in firsts[:k]]
+    return [Span(s.start, s.end, "highlight", origin="model") for s in firsts[:_quota(infos, share)]]
 
 
 def textrank_spans(doc: Doc, share: float = SHARE) -> list[Span]:

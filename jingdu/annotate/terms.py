@@ -123,7 +123,7 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
 
 def available(occ: Occ, stats: TermStats, minus: Minus) -> bool:
     """Whether the term would be in a lexicon built without this article."""
-    return occ.quoted or stats.marked[occ.term] - minus[0][occ.term] > 0 or stats.mined[occ.term] > 0
+    return occ.quoted or stats.counts(occ.term, minus)[0] > 0 or stats.mined[occ.term] > 0
 
 
 # -- training -----------------------------------------------------------------------------------

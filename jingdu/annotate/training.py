@@ -142,8 +142,8 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
     rows, cands = [], []
     for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
         rm = R.doc_counts(p)  # the article's own red marks stay out of its red prior
-        keep = [i for i, c in enumerate(p.cands) if not c.term or stats.marked[c.term] - minus[0][c.term] > 0
-                or red.marked[c.term] - rm[0][c.term] > 0]
+        keep = [i for i, c in enumerate(p.cands) if not c.term or stats.counts(c.term, minus)[0] > 0
+                or red.counts(c.term, rm)[0] > 0]
         cs = [p.cands[i] for i in keep]
         rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus, rm), a), y[keep], None))
         cands.append([(c.start, c.end) for c in cs])
