@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from jingdu.annotate.trees import PARAMS, Trees, fit, scorer_from_dict
+from jingdu.annotate.linear import Linear
+from jingdu.annotate.trees import PARAMS, Blend, Trees, fit, scorer_from_dict
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +82,14 @@ def test_blend_averages_logits_and_round_trips(model: Trees, data: tuple[np.ndar
 def test_bad_blend_is_rejected(parts: list[object]) -> None:
     with pytest.raises(ValueError):
         scorer_from_dict({"kind": "blend", "parts": parts})
+
+
+def test_blend_probabilities_use_the_texts_of_an_ngram_member(model: Trees) -> None:
+    """A blend's probability is the sigmoid of its mean logit, character n-grams of a member included."""
+    lin = Linear(model.names, np.zeros(4), 0.0, ngrams={"要": 2.0})
+    blend = Blend([model, lin])
+    X = np.zeros((2, 4))
+    texts = ["必须要坚持", "天气晴朗"]
+    p = blend.proba(X, texts)
+    assert np.allclose(p, 1.0 / (1.0 + np.exp(-blend.logits(X, texts))))
+    assert p[0] > p[1]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from jingdu.annotate.linear import Linear, top_reasons
+from jingdu.annotate.linear import fit as fit_linear
 
 #: Shallow, strongly regularised trees: 54 notes give a few thousand sentences and red candidates.
 PARAMS: dict[str, Any] = {"max_iter": 300, "learning_rate": 0.03, "max_depth": 2, "min_samples_leaf": 150}
@@ -84,7 +85,7 @@ class Trees:
         return self._cache
 
     def proba(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(dense)))
+        return 1.0 / (1.0 + np.exp(-self.logits(dense, texts)))
 
     def contributions(self, row: np.ndarray) -> dict[str, float]:
         """Each feature's share of this row's score: the value changes at its splits on the row's paths."""
@@ -140,7 +141,7 @@ class Blend:
         return np.mean([p.logits(dense, texts) for p in self.parts], axis=0)
 
     def proba(self, dense: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(dense)))
+        return 1.0 / (1.0 + np.exp(-self.logits(dense, texts)))
 
     def reasons(self, row: np.ndarray, text: str | None = None, k: int = 3) -> list[str]:
         total: dict[str, float] = {}
@@ -205,8 +206,6 @@ def fit_kind(kind: str, names: Sequence[str], X: np.ndarray, y: np.ndarray, *, C
              sample_weight: np.ndarray | None = None, texts: Sequence[str] | None = None) -> Scorer:
     """A model of ``kind``: a logistic model (regularisation ``C``, character n-grams of ``texts``
     if given), boosted trees, or the two blended."""
-    from jingdu.annotate.linear import fit as fit_linear
-
     if kind not in KINDS:
         raise ValueError(f"unknown model kind {kind!r} ({', '.join(KINDS)})")
     if kind == "trees":
