@@ -21,7 +21,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jingdu.ingest.html import read_html  # noqa: E402
+from jingdu.ingest.page import read_html  # noqa: E402
 from jingdu.notation import read_note, write_note  # noqa: E402
 
 

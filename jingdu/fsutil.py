@@ -66,3 +66,25 @@ def stem_of(name: str) -> str:
         if base.lower().endswith(ext):
             return base[: -len(ext)]
     return Path(base).stem or base
+
+
+def unique_stems(names: list[str]) -> dict[str, str]:
+    """An output stem for each input, distinct even when two inputs share a file stem.
+
+    The first input with a stem keeps it (``post``); later ones get ``post-2``, ``post-3`` … in
+    the order given, skipping a stem that another input already has.
+    """
+    wanted = [stem_of(n) for n in names]
+    taken = set(wanted)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name, stem in zip(names, wanted, strict=True):
+        if name in out:
+            continue
+        choice, n = stem, 1
+        while choice in used or (n > 1 and choice in taken):
+            n += 1
+            choice = f"{stem}-{n}"
+        used.add(choice)
+        out[name] = choice
+    return out

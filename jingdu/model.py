@@ -248,6 +248,10 @@ class Doc:
     def __hash__(self) -> int:
         return hash(self.text)
 
+    def __reduce__(self) -> tuple[type[Doc], tuple[str, tuple[Block, ...], dict[str, tuple[Span, ...]], Meta]]:
+        """Pickled as its parts (worker processes send documents back to the bank's writer)."""
+        return (Doc, (self.text, self.blocks, dict(self._layers), self.meta))
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={len(v)}" for k, v in self._layers.items())
         return f"Doc({self.title!r}, {len(self.text)} chars, {len(self.blocks)} blocks, {counts})"

@@ -6,25 +6,20 @@
 * a ``fact`` item becomes a **question** card: ``深圳2025年前三季度规上工业总产值？`` →
   ``3.83万亿元``, built from the fact's period, subject and surface.
 
-New items get a card when they are first asked for (:func:`due_cards`); each rating updates the
-card's FSRS state and appends to ``review_log``.  :func:`run_review` is the terminal session.
+This module is pure: the bank (:mod:`jingdu.bank.cards`) stores the cards and their review log,
+making a card when an item is first asked for.  :func:`run_review` is the terminal session over
+anything with ``due_cards`` and ``review`` (the bank).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from fsrs import Card, Rating, Scheduler
-
-from jingdu.errors import JingduError, NotFound
-
-if TYPE_CHECKING:
-    from jingdu.bank import Bank
+from fsrs import Scheduler
 
 BLANK = "［＿＿］"
 ANSWER_SEP = " / "
@@ -48,7 +43,12 @@ class ReviewCard:
         return self.__dict__.copy()
 
 
-def _now(now: datetime | None) -> datetime:
+class Reviewer(Protocol):
+    def due_cards(self, limit: int | None = None) -> list[ReviewCard]: ...
+    def review(self, card_id: int, rating: int) -> dict[str, Any]: ...
+
+
+def now_or(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
@@ -123,87 +123,28 @@ _PLACES = frozenset({"深圳", "广东", "广州", "全国", "我国", "中国",
                      "香港", "澳门", "珠海", "佛山", "东莞"})
 
 
-def faces(bank: Bank, item: dict[str, Any]) -> tuple[str, str, str]:
-    """``(kind, front, back)`` of the card for an item."""
+def faces(item: dict[str, Any], note_terms: list[str]) -> tuple[str, str, str]:
+    """``(kind, front, back)`` of the card for an item (``note_terms``: its note's terms)."""
     if item["kind"] == "fact":
         front, back = fact_face(item["text"], item["data"])
         return "qa", front, back
-    terms = [r[0] for r in bank.con.execute("SELECT text FROM items WHERE note = ? AND kind = 'term'",
-                                            (item["note"]["id"],))]
-    front, back = quote_face(item["text"], item["data"], terms)
+    front, back = quote_face(item["text"], item["data"], note_terms)
     return "cloze", front, back
 
 
 # -- scheduling ------------------------------------------------------------------------------
-def _scheduler() -> Scheduler:
+def scheduler() -> Scheduler:
     return Scheduler(enable_fuzzing=False)
 
 
-def _new_cards(bank: Bank, n: int) -> None:
-    from jingdu.bank.schema import write_tx
-
-    rows = bank.con.execute(
-        "SELECT i.id, i.kind FROM items i LEFT JOIN cards c ON c.item = i.id"
-        " WHERE c.id IS NULL AND i.kind IN ('quote', 'fact') ORDER BY i.id LIMIT ?", (n,)).fetchall()
-    if not rows:
-        return
-    with write_tx(bank.con):
-        for r in rows:
-            card = Card(card_id=r["id"])
-            bank.con.execute("INSERT OR IGNORE INTO cards (item, kind, fsrs, due) VALUES (?,?,?,?)",
-                             (r["id"], "qa" if r["kind"] == "fact" else "cloze", card.to_json(),
-                              card.due.isoformat()))
-
-
-def due_cards(bank: Bank, limit: int | None = None, now: datetime | None = None) -> list[ReviewCard]:
-    """Cards due at ``now`` (new items get their card here), oldest due first."""
-    when = _now(now).isoformat()
-    due = bank.con.execute("SELECT COUNT(*) FROM cards WHERE due <= ?", (when,)).fetchone()[0]
-    if limit is None or due < limit:
-        _new_cards(bank, (limit or 20) - due)
-        when = max(when, _now(None).isoformat())
-    sql = "SELECT id, item, due FROM cards WHERE due <= ? ORDER BY due, id"
-    rows = bank.con.execute(sql + (" LIMIT ?" if limit else ""), (when, limit) if limit else (when,)).fetchall()
-    out = []
-    for r in rows:
-        item = bank.item(r["item"])
-        kind, front, back = faces(bank, item)
-        source = f"{item['note']['title']} · {item['note']['source']}".strip(" ·")
-        out.append(ReviewCard(r["id"], r["item"], kind, front, back, item["text"], source, r["due"]))
-    return out
-
-
-def review(bank: Bank, card_id: int, rating: int | Rating, now: datetime | None = None,
-           duration_ms: int | None = None) -> dict[str, Any]:
-    """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""
-    from jingdu.bank.schema import write_tx
-
-    value = int(rating)
-    if value not in RATINGS:
-        raise JingduError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating!r}")
-    with write_tx(bank.con):
-        row = bank.con.execute("SELECT c.fsrs, i.key FROM cards c JOIN items i ON i.id = c.item WHERE c.id = ?",
-                               (card_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no card {card_id}")
-        card, log = _scheduler().review_card(Card.from_json(row["fsrs"]), Rating(value), _now(now), duration_ms)
-        bank.con.execute("UPDATE cards SET fsrs = ?, due = ? WHERE id = ?",
-                         (card.to_json(), card.due.isoformat(), card_id))
-        bank.con.execute("INSERT INTO review_log (card, item_key, rating, reviewed_at, duration_ms, log)"
-                         " VALUES (?,?,?,?,?,?)", (card_id, row["key"], value, log.review_datetime.isoformat(),
-                                                   duration_ms, log.to_json()))
-    return {"card": card_id, "rating": RATINGS[value], "due": card.due.isoformat(),
-            "state": json.loads(card.to_json())["state"]}
-
-
 # -- the terminal session ----------------------------------------------------------------------
-def run_review(bank: Bank, limit: int | None = 20, ask: Callable[[str], str] | None = None,
+def run_review(bank: Reviewer, limit: int | None = 20, ask: Callable[[str], str] | None = None,
                show: Callable[[str], None] | None = None) -> dict[str, int]:
     """Ask each due card: show the front, reveal on Enter, read a rating 1-4 (``q`` quits)."""
     ask = _eof_quits(ask or input)
     show = show or print
     counts = {name: 0 for name in RATINGS.values()}
-    cards = due_cards(bank, limit=limit)
+    cards = bank.due_cards(limit=limit)
     if not cards:
         show("Nothing is due.")
     for n, card in enumerate(cards, 1):
@@ -215,7 +156,7 @@ def run_review(bank: Bank, limit: int | None = 20, ask: Callable[[str], str] | N
         rating = _read_rating(ask)
         if rating is None:
             break
-        review(bank, card.id, rating)
+        bank.review(card.id, rating)
         counts[RATINGS[rating]] += 1
     return counts
 

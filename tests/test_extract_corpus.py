@@ -27,7 +27,7 @@ def match_seed(facts: list[dict], seed: list[dict]) -> tuple[int, int]:
 
 def test_reference_note_seed_facts(corpus_dir: Path) -> None:
     seed = json.loads((corpus_dir.parent / "eval" / "seed-facts.json").read_text(encoding="utf-8"))["facts"]
-    data = extract(load(str(corpus_dir / "annotated" / "a050.md")))
+    data = extract(load(str(corpus_dir / "annotated" / "a050.md"))).to_dict()
     found, extra = match_seed(data["facts"], seed)  # type: ignore[arg-type]
     assert found >= 14
     assert extra <= 2
@@ -36,6 +36,6 @@ def test_reference_note_seed_facts(corpus_dir: Path) -> None:
 
 def test_reference_note_outline(corpus_dir: Path) -> None:
     data = extract(load(str(corpus_dir / "annotated" / "a050.md")))
-    headings = [s["heading"] for s in data["outline"]["sections"]]  # type: ignore[index]
+    headings = [s.heading for s in data.outline.sections]
     assert len(headings) == 3
     assert all(h.startswith("从“") for h in headings)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jingdu.extract.outline import find_sections, mermaid_text, outline, outline_markdown, outline_mermaid
+from jingdu.extract.outline import Outline, find_sections, mermaid_text, outline, outline_markdown, outline_mermaid
 from jingdu.notation import read_note
 
 ARTICLE = """# 某市(试点)建设“数字城市”[纪实]
@@ -66,10 +66,11 @@ def test_sections_heading_level_topic() -> None:
     assert secs[0].topic == "企业上云是第一步。"
 
 
-def test_outline_dict_has_lead() -> None:
+def test_outline_has_lead_and_round_trips_as_json() -> None:
     data = outline(read_note(ARTICLE))
-    assert data["lead"] == "某市把数字化作为转型主引擎。"
-    assert len(data["sections"]) == 3  # type: ignore[arg-type]
+    assert data.lead == "某市把数字化作为转型主引擎。"
+    assert len(data.sections) == 3
+    assert Outline.from_dict(data.to_dict()) == data
 
 
 def test_pseudo_headings_without_heading_blocks() -> None:

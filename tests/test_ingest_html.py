@@ -12,7 +12,8 @@ import pytest
 from jingdu.errors import InputError, NotAnArticle
 from jingdu.ingest import load, load_bytes
 from jingdu.ingest.decode import decode_bytes
-from jingdu.ingest.html import color_mark, read_html
+from jingdu.ingest.html import color_mark
+from jingdu.ingest.page import read_html
 from jingdu.notation import read_note, write_note
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -57,7 +57,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 def note_id(client: TestClient) -> str:
     r = client.post("/api/notes", json={"markdown": NOTE})
     assert r.status_code == 201, r.text
-    return str(r.json()["id"])
+    return r.json()["id"]
 
 
 def assert_error(r, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
@@ -86,7 +86,7 @@ def test_annotate_answers_text_blocks_and_layers(client: TestClient) -> None:
     assert {"highlight", "bold", "red"} <= set(body["layers"])
     for layer in ("highlight", "bold", "red"):
         for sp in body["layers"][layer]:
-            assert set(sp) == {"start", "end", "origin"}
+            assert {"start", "end", "origin"} <= set(sp) <= {"start", "end", "origin", "tag", "note"}
     assert spans_at(body, "bold", "48个", "note")
     assert spans_at(body, "red", "基层治理", "note")
     assert spans_at(body, "highlight", "网格员每天走访居民", "model")
@@ -171,7 +171,9 @@ def test_accept_and_reject_suggestions(client: TestClient, note_id: str) -> None
     hl = spans_at(body, "highlight", "网格员每天走访居民", "model")[0]
     red = spans_at(body, "red", "社区服务", "model")[0]
     assert "<strong>" in client.get(f"/api/notes/{note_id}/export").text
-    assert "网格员每天走访居民</span>" not in client.get(f"/api/notes/{note_id}/export").text
+    assert "网格员每天走访居民</span>" in client.get(f"/api/notes/{note_id}/export").text  # shown: exported
+    without = client.get(f"/api/notes/{note_id}/export", params={"suggestions": "false"}).text
+    assert "网格员每天走访居民</span>" not in without
     r = client.post(f"/api/notes/{note_id}/marks", json={**{k: hl[k] for k in ("start", "end")},
                                                          "layer": "highlight", "action": "accept"})
     assert r.status_code == 200 and r.json()["suggestions"] == 1
@@ -389,7 +391,7 @@ def test_suggestions_on_plain_text_keep_their_place_once_stored(client: TestClie
     r = client.post("/api/notes", json={"text": article})
     assert r.status_code == 201
     note_id = r.json()["id"]
-    assert "\u3000\u3000网格员每天走访居民" in client.get(f"/api/notes/{note_id}/export").text
+    assert "\u3000\u3000网格员每天走访居民" in client.get(f"/api/notes/{note_id}/export?suggestions=false").text
     stored = client.get(f"/api/notes/{note_id}").json()
     assert stored["text"] == shown["text"]
     for layer in ("highlight", "red"):

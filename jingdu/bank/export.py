@@ -34,12 +34,15 @@ def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
     from jingdu.review import faces
 
     out = []
+    seen: set[int] = set()  # a sentence that is a quote and a fact is one item, one card
     for kind in kinds:
         for hit in bank.items(kind=kind, theme=theme):
-            if notes is not None and str(hit.note["id"]) not in notes:
+            if hit.id in seen or (notes is not None and str(hit.note["id"]) not in notes):
                 continue
+            seen.add(hit.id)
             item = hit.to_dict()
-            card_kind, front, back = faces(bank, item) if kind in ("quote", "fact") else ("", "", "")
+            card_kind, front, back = (faces(item, bank.note_terms(item["note"]["id"]))
+                                      if item["kind"] in ("quote", "fact") else ("", "", ""))
             out.append({**item, "card": card_kind, "front": front, "back": back})
     return out
 

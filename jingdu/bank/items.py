@@ -1,16 +1,18 @@
-"""From a document to what the bank stores: one note record and its items.
+"""From a note to what the bank stores: the note's JSON and its items.
 
-Everything here is pure and picklable so that :func:`prepare_path` can run in worker
-processes while the main process writes.  Items are
+Everything here is pure and picklable so that :func:`prepare` can run in worker processes while
+the main process writes.  An item is one sentence, term or note of one note:
 
-* ``quote``: highlighted sentences (the note's, the model's or the user's marks) and the
-  extractor's quotable sentences;
-* ``fact``: the extractor's figures with their sentence, period and subject;
-* ``term``: red-marked 提法 and the extractor's terms;
-* ``note``: the whole article (title and text), so that notes are searchable too.
+* a **line** (a sentence) has the roles ``quote`` (a highlighted sentence or the extractor's
+  quotable one) and/or ``fact`` (the extractor's figure, with its period and subject); a
+  sentence that is both is one item with both roles, whose ``kind`` is ``quote``;
+* a ``term``: a red-marked 提法 or the extractor's term;
+* a ``note``: the whole article (title and text), so that notes are searchable too.
 
-Each item has a stable key (note key, kind, text) so that re-adding an article updates its
-items in place: ids, cards and review history survive.
+An item drawn from a mark of the user's (``origin="user"``) has origin ``user``; otherwise
+``auto``.  Each item has a stable key (note key, kind, text) so that re-adding an article, or
+accepting a suggestion, updates the item in place: ids, retagged themes, cards and review
+history survive.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from jingdu.bank import themes as th
+import jingdu.bank.themes as th
 from jingdu.bank.grams import grams
+from jingdu.extract import Extraction
+from jingdu.jsonio import to_dict
 from jingdu.model import Doc, Meta, Span
-from jingdu.notation import write_note
 
 #: Bump when what is drawn from a note changes: notes are re-drawn on the next add.
-DRAW_VERSION = "1"
+DRAW_VERSION = "2"
+#: Roles that make a line item, the first present naming its kind.
+LINE_ROLES = ("quote", "fact")
 
 
 @dataclass
@@ -36,35 +41,36 @@ class Item:
     start: int | None
     end: int | None
     data: dict[str, Any] = field(default_factory=dict)
+    roles: tuple[str, ...] = ()
+    origin: str = "auto"
     themes: list[str] = field(default_factory=list)
-    key: str = ""
     grams: str = ""
+
+    def key(self, note_key: str) -> str:
+        return digest(note_key, self.kind, self.text)
 
 
 @dataclass
 class Prepared:
-    """A note ready to be written: its record, user marks found in it, and its items."""
+    """A note ready to be written: its document, what was extracted from it, and its items."""
 
-    key: str
-    note_id: str
-    meta: dict[str, Any]
-    themes: list[str]
-    notation: str
-    layers: str
-    text_hash: str
-    content_hash: str
-    source_path: str
-    source_hash: str
-    user_spans: list[tuple[int, int, str, str | None, str]]
+    doc: Doc
+    extraction: Extraction
     items: list[Item]
+    themes: list[str]
+    source_path: str = ""
+    source_hash: str = ""
+    replace: bool = False  # drop the stored model marks even when this document has none
 
 
 def digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def note_key(meta: Meta, text: str) -> str:
-    """What makes two adds "the same article": the URL, else the note id, else the title/text."""
+def base_key(meta: Meta, text: str) -> str:
+    """What makes two adds "the same article": the URL, else the note id, else the title/text.
+
+    (Two files with the same stem and no URL are told apart by the bank when it writes them.)"""
     if meta.url:
         return "url:" + meta.url.split("#")[0]
     if meta.id:
@@ -72,26 +78,21 @@ def note_key(meta: Meta, text: str) -> str:
     return "text:" + digest(meta.title, text[:2000])
 
 
-def layers_json(doc: Doc, origins: tuple[str, ...] = ("note", "model")) -> str:
-    data = {name: [[s.start, s.end, s.tag, s.origin] for s in spans if s.origin in origins]
-            for name, spans in doc.layers.items()}
-    return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, separators=(",", ":"))
+def doc_json(doc: Doc, rejected: tuple[tuple[str, int, int], ...] = ()) -> str:
+    """The note as the bank stores it: ``jingdu.note/1`` with every span and the rejections."""
+    data = to_dict(doc)
+    if rejected:
+        data["rejected"] = [{"layer": layer, "start": s, "end": e} for layer, s, e in rejected]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def spans_from_json(raw: str) -> list[Span]:
-    return [Span(s, e, layer, tag, origin) for layer, rows in json.loads(raw).items()
-            for s, e, tag, origin in rows]
-
-
-def _highlight_quotes(doc: Doc) -> list[Item]:
-    """Each highlighted stretch of some length (its marks may come from the note, model or user)."""
-    out = []
-    for sp in doc.spans("highlight"):
-        text = doc.text[sp.start:sp.end].strip()
-        if len(text) < 6:
-            continue
-        out.append(Item("quote", text, sp.start, sp.end, {"pattern": "highlight", "origin": sp.origin}))
-    return out
+def shown(doc: Doc, rejected: tuple[tuple[str, int, int], ...]) -> Doc:
+    """The note as the user sees it: the model's suggestions they rejected left out."""
+    if not rejected:
+        return doc
+    out = set(rejected)
+    keep = [s for s in doc.all_spans() if not (s.origin == "model" and (s.layer, s.start, s.end) in out)]
+    return doc.with_spans(keep, replace_layers=list(doc.layers))
 
 
 def _red_inside(doc: Doc, start: int, end: int) -> list[list[int]]:
@@ -99,76 +100,80 @@ def _red_inside(doc: Doc, start: int, end: int) -> list[list[int]]:
             if s.start < end and s.end > start]
 
 
-def _extracted(doc: Doc) -> dict[str, Any]:
-    try:
-        from jingdu.extract import extract
-    except ImportError:
-        return {"quotes": [], "facts": [], "terms": []}
-    return extract(doc)
+def _origin(doc: Doc, layer: str, start: int, end: int) -> str:
+    """``user`` when a user's mark of ``layer`` covers ``[start, end)``."""
+    return "user" if any(s.origin == "user" and s.start <= start and end <= s.end for s in doc.spans(layer)) \
+        else "auto"
 
 
-def _fact_item(f: dict[str, Any]) -> Item:
-    text = str(f.get("sentence") or f.get("surface") or "")
-    data = {k: f.get(k) for k in ("surface", "value", "unit", "qualifier", "kind", "period", "subject")}
-    return Item("fact", text, f.get("start"), f.get("end"), data)
-
-
-def draw_items(doc: Doc) -> list[Item]:
-    """All items of a document, deduplicated by (kind, text)."""
-    ex = _extracted(doc)
-    items: list[Item] = []
+def _lines(doc: Doc, ex: Extraction) -> list[Item]:
+    out: list[Item] = []
     covered: list[tuple[int, int]] = []
-    for q in ex.get("quotes") or []:
-        patterns = q.get("patterns") or ([q["pattern"]] if q.get("pattern") else [])
-        items.append(Item("quote", str(q["text"]), q.get("start"), q.get("end"), {"patterns": patterns}))
-        if q.get("start") is not None:
-            covered.append((q["start"], q["end"]))
-    items.extend(h for h in _highlight_quotes(doc)
-                 if not any(s <= (h.start or 0) and (h.end or 0) <= e for s, e in covered))
-    items.extend(_fact_item(f) for f in ex.get("facts") or [])
-    for sp in doc.spans("red"):
-        items.append(Item("term", doc.text[sp.start:sp.end].strip(), sp.start, sp.end, {"kind": "red"}))
-    for t in ex.get("terms") or []:
-        term = str(t["term"])
-        pos = doc.text.find(term)
-        items.append(Item("term", term, pos if pos >= 0 else None, pos + len(term) if pos >= 0 else None,
-                          {"count": t.get("count"), "kind": t.get("kind")}))
-    title = doc.title or doc.meta.title
-    body = doc.text
-    items.append(Item("note", body if body.startswith(title) else f"{title}\n{body}", 0, len(doc.text), {}))
+    for q in ex.quotes:
+        out.append(Item("quote", q.text, q.start, q.end, {"patterns": list(q.patterns)}, ("quote",),
+                        _origin(doc, "highlight", q.start, q.end)))
+        covered.append((q.start, q.end))
+    for sp in doc.spans("highlight"):
+        text = doc.text[sp.start:sp.end].strip()
+        own = sp.origin == "user"  # the user's own mark is always an item of its own
+        if own or (len(text) >= 6 and not any(s <= sp.start and sp.end <= e for s, e in covered)):
+            out.append(Item("quote", text, sp.start, sp.end, {"pattern": "highlight", "origin": sp.origin},
+                            ("quote",), "user" if sp.origin == "user" else "auto"))
+    for f in ex.facts:
+        data = {"surface": f.surface, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "kind": f.kind,
+                "period": f.period, "subject": f.subject}
+        out.append(Item("fact", f.sentence or f.surface, f.start, f.end, data, ("fact",),
+                        _origin(doc, "bold", f.start, f.end)))
+    return out
+
+
+def _terms(doc: Doc, ex: Extraction) -> list[Item]:
+    out = [Item("term", doc.text[sp.start:sp.end].strip(), sp.start, sp.end, {"kind": "red"}, ("term",),
+                "user" if sp.origin == "user" else "auto") for sp in doc.spans("red")]
+    out += [Item("term", t.term, t.start, t.end, {"count": t.count, "kind": t.kind}, ("term",)) for t in ex.terms]
+    return out
+
+
+def _merge(items: list[Item]) -> list[Item]:
+    """One item per sentence (its roles and data joined) and per term; the first keeps its place."""
     seen: dict[tuple[str, str], Item] = {}
     for it in items:
-        if it.text and (it.kind, it.text) not in seen:
-            seen[(it.kind, it.text)] = it
+        if not it.text:
+            continue
+        group = "line" if it.kind in LINE_ROLES else it.kind
+        have = seen.get((group, it.text))
+        if have is None:
+            seen[(group, it.text)] = it
+            continue
+        for role in it.roles:
+            if role not in have.roles:
+                have.roles = (*have.roles, role)
+                have.data = {**it.data, **have.data}
+        if it.origin == "user":
+            have.origin = "user"
     for it in seen.values():
-        if it.kind == "quote" and it.start is not None and it.end is not None:
-            it.data["red"] = _red_inside(doc, it.start, it.end)
+        it.roles = tuple(r for r in (*LINE_ROLES, "term", "note") if r in it.roles)
+        it.kind = it.roles[0]
     return list(seen.values())
 
 
-def prepare(doc: Doc, source_path: str = "", extra_tags: tuple[str, ...] = (), source_hash: str = "") -> Prepared:
-    """Everything the bank writes for ``doc`` (slow part; runs in workers)."""
-    meta = doc.meta
-    key = note_key(meta, doc.text)
-    tags = list(dict.fromkeys([*meta.tags, *extra_tags]))
-    user = [(s.start, s.end, s.layer, s.tag, doc.text[s.start:s.end]) for s in doc.all_spans() if s.origin == "user"]
-    clean = _without_user(doc) if user else doc
-    notation = write_note(clean)
-    layers = layers_json(doc)
-    meta_d = meta.to_dict()
-    meta_d["tags"] = tags
-    meta_d["title"] = doc.title or meta.title
-    note_th = th.note_themes(doc.text, tags)
-    items = draw_items(doc)
+def draw_items(doc: Doc, ex: Extraction, note_themes: list[str]) -> list[Item]:
+    """All items of a note (``doc`` as the user sees it), one per sentence and per term."""
+    title = doc.title or doc.meta.title
+    body = doc.text
+    note = Item("note", body if body.startswith(title) else f"{title}\n{body}", 0, len(doc.text), {}, ("note",))
+    items = _merge([*_lines(doc, ex), *_terms(doc, ex), note])
     for it in items:
-        it.key = digest(key, it.kind, it.text)
-        it.themes = note_th if it.kind == "note" else th.item_themes(it.text, note_th)
+        if it.kind == "quote" and it.start is not None and it.end is not None:
+            it.data["red"] = _red_inside(doc, it.start, it.end)
+        it.themes = note_themes if it.kind == "note" else th.item_themes(it.text, note_themes)
         it.grams = grams(it.text)
-    content = digest(DRAW_VERSION, notation, layers, json.dumps(meta_d, ensure_ascii=False, sort_keys=True))
-    return Prepared(key, meta.id, meta_d, note_th, notation, layers, digest(doc.text), content, source_path,
-                    source_hash, user, items)
+    return items
 
 
-def _without_user(doc: Doc) -> Doc:
-    keep = [s for s in doc.all_spans() if s.origin != "user"]
-    return doc.with_spans(keep, replace_layers=list(doc.layers))
+def note_themes(doc: Doc) -> list[str]:
+    return th.note_themes(doc.text, list(doc.meta.tags))
+
+
+def spans_of(doc: Doc, origin: str) -> list[Span]:
+    return [s for s in doc.all_spans() if s.origin == origin]

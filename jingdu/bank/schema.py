@@ -6,7 +6,8 @@ half-way), retries while the database is locked, and commits or rolls back as on
 process killed inside a transaction leaves the file as it was before that transaction.
 
 The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` is an ordered list and
-each entry brings the schema from version ``i`` to ``i + 1``.
+each entry (an SQL script, or a function for a step that must read and rewrite rows) brings the
+schema from version ``i`` to ``i + 1`` inside one transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from jingdu.errors import JingduError
+from jingdu.bank.migrate3 import one_storage
+from jingdu.errors import BankError
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 20
@@ -99,12 +101,10 @@ CREATE INDEX notes_source_hash ON notes(source_hash);
 """
 
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage)
 SCHEMA_VERSION = len(MIGRATIONS)
 
-
-class BankError(JingduError):
-    code = "bank"
+__all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]
 
 
 def default_path() -> Path:
@@ -146,8 +146,12 @@ def migrate(con: sqlite3.Connection) -> int:
             if current != version:  # another process migrated meanwhile
                 version = current
                 continue
-            for stmt in _statements(MIGRATIONS[version]):
-                con.execute(stmt)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(con)
+            else:
+                for stmt in _statements(step):
+                    con.execute(stmt)
             con.execute(f"PRAGMA user_version = {version + 1}")
         version += 1
     return version

@@ -12,7 +12,7 @@ from jingdu.errors import JingduError
 
 KINDS = ("quote", "fact", "term", "note")
 ITEM_SQL = (
-    'SELECT i.id, i.kind, i.text, i.data, i.themes, i.origin, i.start, i."end", i.key,'
+    'SELECT i.id, i.kind, i.roles, i.text, i.data, i.themes, i.origin, i.start, i."end", i.key,'
     " n.id AS note_id, n.note_id AS note_name, n.title, n.account, n.url, n.published"
     " FROM items i JOIN notes n ON n.id = i.note"
 )
@@ -38,6 +38,7 @@ class Hit:
     start: int | None = None
     end: int | None = None
     key: str = ""
+    roles: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +50,7 @@ def hit_from_row(row: sqlite3.Row, score: float, literals: list[str]) -> Hit:
     return Hit(id=row["id"], kind=row["kind"], text=row["text"], note=note, score=round(score, 4),
                snippet=snippet(row["text"], literals) if literals else "", themes=json.loads(row["themes"]),
                data=json.loads(row["data"]), origin=row["origin"], start=row["start"], end=row["end"],
-               key=row["key"])
+               key=row["key"], roles=row["roles"].split())
 
 
 def _filters(kind: str | None, theme: str | None, source: str | None) -> tuple[list[str], list[Any]]:
@@ -58,8 +59,8 @@ def _filters(kind: str | None, theme: str | None, source: str | None) -> tuple[l
     if kind:
         if kind not in KINDS:
             raise SearchError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-        where.append("i.kind = ?")
-        args.append(kind)
+        where.append("(i.kind = ? OR instr(' ' || i.roles || ' ', ?) > 0)")  # a line that is also a fact
+        args.extend([kind, f" {kind} "])
     if theme:
         where.append("EXISTS (SELECT 1 FROM item_themes t WHERE t.item = i.id AND t.theme = ?)")
         args.append(theme)

@@ -11,41 +11,65 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jingdu.bank import search as srch
-from jingdu.bank.grams import grams
-from jingdu.bank.items import Prepared, digest, prepare, spans_from_json
+import jingdu.bank.cards as cardlib
+import jingdu.bank.search as srch
+from jingdu import pipeline
+from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of
 from jingdu.bank.schema import connect, default_path, write_tx
-from jingdu.bank.write import add_user_marks, delete_items, set_themes, write_prepared
-from jingdu.errors import JingduError, NotFound
+from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
+from jingdu.errors import InvalidRequest, NotFound
+from jingdu.extract import Extraction
 from jingdu.model import Doc, Span
-
-#: ``progress(done, total, name)`` after each input.
-ProgressFn = Callable[[int, int, str], None]
-INPUT_ERRORS: tuple[type[BaseException], ...] = (JingduError, OSError, UnicodeError, ValueError)
+from jingdu.pipeline import PipelineOptions, ProgressFn
+from jingdu.review import ReviewCard
 
 
 @dataclass
 class AddReport:
-    """What ``add_paths`` did: per status counts and the inputs that failed, with reasons."""
+    """What ``add_paths`` did: per status counts, the inputs that failed (with reasons) and the
+    marks that lost their words when a note's text changed (``(note id, layer, words)``)."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
+    orphaned: list[tuple[int, str, str]] = field(default_factory=list)
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
     def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": [{"input": n, "reason": r} for n, r in self.failed]}
+                "failed": [{"input": n, "reason": r} for n, r in self.failed],
+                "orphaned": [{"note": n, "layer": layer, "text": t} for n, layer, t in self.orphaned]}
+
+
+@dataclass(frozen=True)
+class StoredNote:
+    """A note as the bank holds it: ``doc`` has every span (the note's, the model's, the user's);
+    ``rejected`` are the (layer, start, end) of the model's suggestions the user turned down."""
+
+    id: int
+    key: str
+    doc: Doc
+    rejected: Rejected
+    record: dict[str, Any]
+
+    @property
+    def shown(self) -> Doc:
+        """The note as the user sees it: rejected suggestions left out."""
+        return shown(self.doc, self.rejected)
+
+    @property
+    def user(self) -> tuple[Span, ...]:
+        return tuple(spans_of(self.doc, "user"))
 
 
 def load_manifest(path: Path) -> dict[str, dict[str, Any]]:
@@ -80,22 +104,27 @@ def _with_manifest(doc: Doc, entry: dict[str, Any] | None) -> Doc:
         categories=tuple(dict.fromkeys([*m.categories, *entry.get("categories", [])])))
 
 
-def prepare_path(name: str, annotate: bool = False, entry: dict[str, Any] | None = None) -> Prepared:
-    """Load, (annotate,) extract and prepare one input; raises on a bad input."""
-    from jingdu.ingest import load
-
-    doc = _with_manifest(load(name), entry)
-    if annotate:
-        from jingdu.annotate import annotate as run_annotate
-
-        doc = run_annotate(doc)
-    return prepare(doc, source_path=name, source_hash=source_hash(name, annotate, entry))
+def prepare(doc: Doc, options: PipelineOptions, source_path: str = "", source_hash: str = "",
+            replace: bool = False) -> Prepared:
+    """Everything the bank writes for ``doc``: annotated (when asked), extracted, items drawn."""
+    processed = pipeline.process(doc, options)
+    assert processed.extraction is not None
+    themes = note_themes(processed.doc)
+    return Prepared(processed.doc, processed.extraction, draw_items(processed.doc, processed.extraction, themes),
+                    themes, source_path, source_hash, replace)
 
 
-def source_hash(name: str, annotate: bool, entry: dict[str, Any] | None) -> str:
+def prepare_path(name: str, options: PipelineOptions, replace: bool, entries: dict[str, Any]) -> Prepared:
+    """Read and prepare one input (runs in worker processes); raises on a bad input."""
+    entry = entries.get(name)
+    doc = _with_manifest(pipeline.read(name, options), entry)
+    path = Path(name)
+    local = str(path.resolve()) if path.is_file() else ""
+    return prepare(doc, options, local, source_hash(name, options, replace, entry), replace)
+
+
+def source_hash(name: str, options: PipelineOptions, replace: bool, entry: dict[str, Any] | None) -> str:
     """What a file was added from: its bytes, the flags and what is drawn (unchanged: skipped)."""
-    from jingdu.bank.items import DRAW_VERSION
-
     try:
         data = Path(name).read_bytes() if Path(name).is_file() else b""
     except OSError:
@@ -103,21 +132,17 @@ def source_hash(name: str, annotate: bool, entry: dict[str, Any] | None) -> str:
     if not data:
         return ""
     h = hashlib.blake2b(data, digest_size=12)
-    h.update(f"\x1f{DRAW_VERSION}\x1f{annotate}\x1f{json.dumps(entry, sort_keys=True)}".encode())
+    flags = f"{DRAW_VERSION}\x1f{options.annotate}\x1f{options.model}\x1f{replace}\x1f{str(Path(name).resolve())}"
+    h.update(f"\x1f{flags}\x1f{json.dumps(entry, sort_keys=True)}".encode())
     return h.hexdigest()
 
 
-def _prepare_one(args: tuple[str, bool, dict[str, Any] | None]) -> tuple[str, Prepared | None, str | None]:
-    name, annotate, entry = args
-    try:
-        return name, prepare_path(name, annotate, entry), None
-    except INPUT_ERRORS as exc:
-        reason = str(exc) if isinstance(exc, JingduError) else f"{type(exc).__name__}: {exc}"
-        return name, None, reason or type(exc).__name__
-
-
 class Bank:
-    """The material bank at ``path`` (default: :func:`jingdu.bank.schema.default_path`)."""
+    """The material bank at ``path`` (default: :func:`jingdu.bank.schema.default_path`).
+
+    Notes are named by the bank's id (an int) everywhere; :meth:`resolve` also takes the
+    article's label (its file stem or URL key), which the CLI accepts for convenience.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
@@ -133,112 +158,126 @@ class Bank:
         self.close()
 
     # -- adding ---------------------------------------------------------------------------
-    def add_doc(self, doc: Doc, *, annotate: bool = False, source_path: str = "") -> tuple[str, int]:
+    def add_doc(self, doc: Doc, *, annotate: bool = False, replace: bool = False,
+                source_path: str = "") -> tuple[str, int]:
         """Add or update one document; returns ``(added|updated|unchanged, note id)``."""
-        if annotate:
-            from jingdu.annotate import annotate as run_annotate
-
-            doc = run_annotate(doc)
-        prepared = prepare(doc, source_path=source_path)
+        prepared = prepare(doc, PipelineOptions(annotate=annotate), source_path, replace=replace)
         with write_tx(self.con):
-            return write_prepared(self.con, prepared)
-
-    def add_prepared(self, batch: Sequence[Prepared]) -> list[tuple[str, int]]:
-        """Write prepared notes in one transaction."""
-        with write_tx(self.con):
-            return [write_prepared(self.con, p) for p in batch]
+            written = write_note(self.con, prepared)
+        return written.status, written.note
 
     def add_paths(self, paths: Iterable[str], annotate: bool = False, progress: ProgressFn | None = None,
-                  jobs: int | None = None, batch: int = 64) -> AddReport:
+                  jobs: int | None = None, batch: int = 64, replace: bool = False) -> AddReport:
         """Add files (or URLs); a bad one is reported in ``failed`` by name and the rest go in.
 
         Inputs are prepared in ``jobs`` worker processes (default: the CPU count, at most 4) and
-        written ``batch`` notes per transaction.
+        written ``batch`` notes per transaction.  ``replace`` drops the stored model marks of a
+        note added again (by default they are kept unless the new input brings its own).
         """
-        names = [str(p) for p in paths]
+        names = list(dict.fromkeys(str(p) for p in paths))
+        options = PipelineOptions(annotate=annotate)
         cache: dict[Path, dict[str, dict[str, Any]]] = {}
-        work = [(n, annotate, _manifest_for(Path(n), cache) if Path(n).exists() else None) for n in names]
-        jobs = jobs or min(4, os.cpu_count() or 1)
-        report = AddReport()
-        pending: list[Prepared] = []
-
-        def flush() -> None:
-            for status, note in self.add_prepared(pending):
-                report.count(status)
-                report.notes.append(note)
-            pending.clear()
-
+        entries = {n: e for n in names if Path(n).exists() and (e := _manifest_for(Path(n), cache))}
         known = {r[0] for r in self.con.execute("SELECT source_hash FROM notes WHERE source_hash != ''")}
+        report = AddReport()
         todo = []
-        for name, ann, entry in work:
-            if known and source_hash(name, ann, entry) in known:
+        for name in names:
+            if known and source_hash(name, options, replace, entries.get(name)) in known:
                 report.count("unchanged")
             else:
-                todo.append((name, ann, entry))
-        skipped = len(work) - len(todo)
+                todo.append(name)
+        skipped = len(names) - len(todo)
         if progress and skipped:
-            progress(skipped, len(work), "")
-        for done, (name, prepared, error) in enumerate(self._prepared(todo, jobs), skipped + 1):
-            if prepared is None:
-                report.failed.append((name, error or "failed"))
-            else:
-                pending.append(prepared)
-                if len(pending) >= batch:
-                    flush()
-            if progress:
-                progress(done, len(work), name)
-        if pending:
-            flush()
+            progress(skipped, len(names), "")
+        jobs = jobs or pipeline.default_jobs()
+        work = partial(prepare_path, options=options, replace=replace, entries=entries)
+        pending: list[Prepared] = []
+        tick = (lambda done, _total, name: progress(skipped + done, len(names), name)) if progress else None
+        for outcome in pipeline.run_batch(todo, work, jobs=jobs if len(todo) >= 8 else 1, progress=tick):
+            if outcome.value is None:
+                report.failed.append((outcome.name, outcome.error or "failed"))
+                continue
+            pending.append(outcome.value)
+            if len(pending) >= batch:
+                self._write(pending, report)
+        self._write(pending, report)
         return report
 
-    @staticmethod
-    def _prepared(work: list[tuple[str, bool, dict[str, Any] | None]], jobs: int):  # type: ignore[no-untyped-def]
-        if jobs <= 1 or len(work) < 8:
-            yield from map(_prepare_one, work)
+    def _write(self, pending: list[Prepared], report: AddReport) -> None:
+        if not pending:
             return
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_prepare_one, work, chunksize=4)
+        with write_tx(self.con):
+            written = [write_note(self.con, p) for p in pending]
+        for w in written:
+            report.count(w.status)
+            report.notes.append(w.note)
+            report.orphaned.extend((w.note, layer, words) for layer, words in w.orphans)
+        pending.clear()
 
     # -- reading --------------------------------------------------------------------------
-    def _note_row(self, note_id: int | str) -> sqlite3.Row:
-        if isinstance(note_id, int) or str(note_id).isdigit():
-            row = self.con.execute("SELECT * FROM notes WHERE id = ?", (int(note_id),)).fetchone()
+    def resolve(self, ref: int | str) -> int:
+        """The bank's id of a note given its id, its label (file stem) or its key."""
+        if isinstance(ref, int) or str(ref).isdigit():
+            row = self.con.execute("SELECT id FROM notes WHERE id = ?", (int(ref),)).fetchone()
         else:
-            row = self.con.execute("SELECT * FROM notes WHERE note_id = ? OR key = ? ORDER BY id LIMIT 1",
-                                   (note_id, note_id)).fetchone()
+            row = self.con.execute("SELECT id FROM notes WHERE note_id = ? OR key = ? ORDER BY id LIMIT 1",
+                                   (ref, ref)).fetchone()
         if row is None:
-            raise NotFound(f"no note {note_id!r} in the bank")
-        return row
+            raise NotFound(f"no note {ref!r} in the bank")
+        return int(row["id"])
 
-    def get_note(self, note_id: int | str) -> dict[str, Any]:
-        """A note's record (``id, note_id, title, source, url, published, tags, themes …``) and ``doc``."""
-        row = self._note_row(note_id)
-        rec = note_record(row)
-        rec["doc"] = self._doc(row)
-        rec["user_marks"] = [dict(r) for r in self.con.execute(
-            'SELECT id, start, "end", layer, tag, text FROM user_marks WHERE note = ? ORDER BY start', (row["id"],))]
-        return rec
+    def note(self, ref: int | str) -> StoredNote:
+        """The stored note: every span, the rejections and its record."""
+        row = self.con.execute("SELECT * FROM notes WHERE id = ?", (self.resolve(ref),)).fetchone()
+        doc, rejected = load_stored(row["doc"])
+        return StoredNote(row["id"], row["key"], doc, rejected, note_record(row))
 
-    def get_doc(self, note_id: int | str) -> Doc:
-        """The note as a document: its layers plus the user's marks (``origin="user"``)."""
-        return self._doc(self._note_row(note_id))
+    def get_note(self, ref: int | str) -> dict[str, Any]:
+        """A note's record (``id, note_id, title, source, url, published, tags, themes …``) and
+        ``doc``, the note as the user sees it."""
+        stored = self.note(ref)
+        return {**stored.record, "doc": stored.shown}
 
-    def _doc(self, row: sqlite3.Row) -> Doc:
-        from jingdu.notation import read_note
+    def get_doc(self, ref: int | str) -> Doc:
+        """The note as the user sees it: its marks, the model's unrejected ones and the user's."""
+        return self.note(ref).shown
 
-        base = read_note(row["notation"], note_id=row["note_id"])
-        spans = spans_from_json(row["layers"])
-        for r in self.con.execute('SELECT start, "end", layer, tag FROM user_marks WHERE note = ?', (row["id"],)):
-            if r["end"] <= len(base.text):
-                spans.append(Span(r["start"], r["end"], r["layer"], r["tag"], "user"))
-        return Doc(base.text, base.blocks, _by_layer(spans), base.meta)
+    def export_doc(self, ref: int | str, suggestions: bool = True) -> Doc:
+        """The note as every export writes it (CLI ``publish``, the workbench's Markdown and Hugo):
+        as shown, or without the model's suggestions the user has not accepted."""
+        doc = self.get_doc(ref)
+        if suggestions:
+            return doc
+        return doc.with_spans([s for s in doc.all_spans() if s.origin != "model"], replace_layers=list(doc.layers))
+
+    def extraction(self, ref: int | str) -> Extraction:
+        """What was extracted from the note when it was stored (not extracted again)."""
+        note = self.resolve(ref)
+        row = self.con.execute("SELECT extraction FROM notes WHERE id = ?", (note,)).fetchone()
+        if row["extraction"]:
+            return Extraction.from_dict(json.loads(row["extraction"]))
+        with write_tx(self.con):
+            return stored_extraction(self.con, note)
 
     def recent_notes(self, n: int = 20) -> list[dict[str, Any]]:
         rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ?", (n,))
         return [note_record(r) for r in rows]
 
-    def notes(self) -> list[dict[str, Any]]:
-        return [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
+    def notes(self, theme: str | None = None) -> list[dict[str, Any]]:
+        recs = [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
+        return [r for r in recs if theme is None or theme in r["themes"]]
+
+    def sources(self) -> list[str]:
+        """The accounts the bank's notes come from."""
+        rows = self.con.execute("SELECT DISTINCT account FROM notes WHERE account != '' ORDER BY account")
+        return [r[0] for r in rows]
+
+    def orphans(self, ref: int | str | None = None) -> list[dict[str, Any]]:
+        """Marks whose words left the note's text when it was added again."""
+        sql = 'SELECT id, note, layer, origin, start, "end", text, found_at FROM orphans'
+        rows = self.con.execute(sql + " WHERE note = ? ORDER BY id", (self.resolve(ref),)) if ref is not None \
+            else self.con.execute(sql + " ORDER BY id")
+        return [dict(r) for r in rows]
 
     def item(self, item_id: int) -> dict[str, Any]:
         row = self.con.execute(srch.ITEM_SQL + " WHERE i.id = ?", (item_id,)).fetchone()
@@ -249,6 +288,10 @@ class Bank:
     def items(self, kind: str | None = None, theme: str | None = None, source: str | None = None,
               limit: int | None = None) -> list[srch.Hit]:
         return srch.list_items(self.con, kind=kind, theme=theme, source=source, limit=limit)
+
+    def note_terms(self, note: int) -> list[str]:
+        """The term items of a note (cloze cards blank them)."""
+        return [r[0] for r in self.con.execute("SELECT text FROM items WHERE note = ? AND kind = 'term'", (note,))]
 
     # -- searching ------------------------------------------------------------------------
     def search(self, query: str, kind: str | None = None, theme: str | None = None, source: str | None = None,
@@ -269,38 +312,26 @@ class Bank:
             set_themes(self.con, item_id, list(dict.fromkeys(themes)), by_user=True)
         return self.item(item_id)
 
-    def set_user_marks(self, note_id: int | str, spans: Iterable[Span]) -> int:
-        """Replace the user's marks on a note; highlighted ones become ``quote`` items (origin user)."""
-        row = self._note_row(note_id)
-        text = self._doc(row).text
-        rows = []
-        for sp in spans:
+    def set_marks(self, ref: int | str, user: Iterable[Span], rejected: Iterable[tuple[str, int, int]]) -> int:
+        """Replace the user's marks and rejected suggestions of a note; its items follow (a
+        highlighted sentence is a quote of origin ``user``, an accepted suggestion the same item)."""
+        stored = self.note(ref)
+        text = stored.doc.text
+        spans = []
+        for sp in user:
             if sp.end > len(text) or sp.end <= sp.start:
-                raise JingduError(f"mark [{sp.start}, {sp.end}) does not fit the note ({len(text)} chars)")
-            rows.append((sp.start, sp.end, sp.layer, sp.tag, text[sp.start:sp.end]))
+                raise InvalidRequest(f"mark [{sp.start}, {sp.end}) does not fit the note ({len(text)} chars)")
+            spans.append(Span(sp.start, sp.end, sp.layer, sp.tag, "user"))
+        keep = [s for s in stored.doc.all_spans() if s.origin != "user"]
+        doc = stored.doc.with_spans([*keep, *spans], replace_layers=list(stored.doc.layers))
+        refused = tuple(sorted({(layer, int(s), int(e)) for layer, s, e in rejected}))
         with write_tx(self.con):
-            self.con.execute("DELETE FROM user_marks WHERE note = ?", (row["id"],))
-            add_user_marks(self.con, row["id"], rows)
-            self._user_items(row, rows)
-        return len(rows)
+            rewrite_marks(self.con, stored.id, doc, refused, list(stored.record["themes"]))
+        return len(spans)
 
-    def _user_items(self, row: sqlite3.Row, rows: list[tuple[int, int, str, str | None, str]]) -> None:
-        old = [r[0] for r in self.con.execute("SELECT id FROM items WHERE note = ? AND origin = 'user'", (row["id"],))]
-        delete_items(self.con, old)
-        themes = json.loads(row["themes"])
-        kinds = {"highlight": "quote", "red": "term", "bold": "fact"}
-        for start, end, layer, _tag, text in rows:
-            kind = kinds.get(layer)
-            if kind is None or not text.strip():
-                continue
-            cur = self.con.execute(
-                'INSERT OR IGNORE INTO items (key, note, kind, text, start, "end", data, themes, origin)'
-                " VALUES (?,?,?,?,?,?,?,?, 'user')",
-                (digest(row["key"], "user", kind, text), row["id"], kind, text, start, end, "{}", json.dumps(themes)))
-            if cur.rowcount:
-                item_id = int(cur.lastrowid or 0)
-                self.con.execute("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", (item_id, grams(text)))
-                set_themes(self.con, item_id, themes)
+    def set_user_marks(self, ref: int | str, spans: Iterable[Span]) -> int:
+        """Replace the user's marks on a note, keeping its rejections."""
+        return self.set_marks(ref, spans, self.note(ref).rejected)
 
     # -- numbers --------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -309,28 +340,20 @@ class Bank:
         themes = {r[0]: r[1] for r in c.execute(
             "SELECT theme, COUNT(*) FROM item_themes GROUP BY theme ORDER BY COUNT(*) DESC")}
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        user = sum(len(spans_of(load_stored(r[0])[0], "user")) for r in c.execute("SELECT doc FROM notes"))
         return {"path": str(self.path), "notes": one("SELECT COUNT(*) FROM notes"),
                 "items": one("SELECT COUNT(*) FROM items"), "kinds": kinds, "themes": themes,
-                "user_marks": one("SELECT COUNT(*) FROM user_marks"), "cards": one("SELECT COUNT(*) FROM cards"),
-                "reviews": one("SELECT COUNT(*) FROM review_log")}
+                "user_marks": user, "orphans": one("SELECT COUNT(*) FROM orphans"),
+                "cards": one("SELECT COUNT(*) FROM cards"), "reviews": one("SELECT COUNT(*) FROM review_log")}
 
-    # -- review (see jingdu.review) -------------------------------------------------------
-    def due_cards(self, limit: int | None = None, now: Any = None) -> list[Any]:
-        from jingdu.review import due_cards
+    # -- review (FSRS; the card faces and scheduling are jingdu.review's) ------------------
+    def due_cards(self, limit: int | None = None, now: Any = None) -> list[ReviewCard]:
+        """Cards due at ``now`` (new items get their card here), oldest due first."""
+        return cardlib.due_cards(self, limit=limit, now=now)
 
-        return due_cards(self, limit=limit, now=now)
-
-    def review(self, card_id: int, rating: int, now: Any = None) -> Any:
-        from jingdu.review import review
-
-        return review(self, card_id, rating, now=now)
-
-
-def _by_layer(spans: list[Span]) -> dict[str, list[Span]]:
-    out: dict[str, list[Span]] = {}
-    for sp in spans:
-        out.setdefault(sp.layer, []).append(sp)
-    return out
+    def review(self, card_id: int, rating: int, now: Any = None, duration_ms: int | None = None) -> dict[str, Any]:
+        """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""
+        return cardlib.review(self.con, card_id, rating, now=now, duration_ms=duration_ms)
 
 
 def note_record(row: sqlite3.Row) -> dict[str, Any]:

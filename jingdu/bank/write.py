@@ -1,18 +1,54 @@
-"""Writing prepared notes into the bank (inside the caller's transaction).
+"""Writing notes into the bank (inside the caller's transaction).
 
-Re-adding an article updates its note row and its items in place, keyed by stable item keys:
-item ids, retagged themes, cards and review history survive; items no longer drawn are
-removed; the user's marks (kept in ``user_marks``) are kept and, when the text moved, found
-again by their words.
+A note is stored once: ``notes.doc`` is its ``jingdu.note/1`` JSON with every span and its
+origin (``note``, ``model``, ``user``) and the suggestions the user rejected; ``notes.extraction``
+is what :func:`jingdu.extract.extract` found in it.  Re-adding an article updates its row:
+
+* the user's marks and rejections are kept, and when the text changed they follow their words
+  (:mod:`jingdu.anchor`); a mark whose words are gone is kept in ``orphans`` and reported;
+* the model's marks are kept unless the new document brings its own or ``replace`` is asked;
+* items are matched by their sentence (or term) and updated in place, so ids, retagged themes,
+  cards and review history survive; items no longer drawn are removed.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from jingdu.bank.items import Item, Prepared
+from jingdu.anchor import reanchor
+from jingdu.bank.grams import grams
+from jingdu.bank.items import (
+    DRAW_VERSION,
+    LINE_ROLES,
+    Item,
+    Prepared,
+    base_key,
+    digest,
+    doc_json,
+    draw_items,
+    shown,
+    spans_of,
+)
+from jingdu.extract import Extraction, extract
+from jingdu.jsonio import from_dict
+from jingdu.model import Doc, Span
+
+Rejected = tuple[tuple[str, int, int], ...]
+#: Marks a rejected suggestion while it is re-anchored with the marks.
+REFUSAL = "rejected"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing one note did."""
+
+    status: str  # added | updated | unchanged
+    note: int
+    orphans: tuple[tuple[str, str], ...] = ()  # (layer, words) of marks whose words are gone
 
 
 def now_iso() -> str:
@@ -23,66 +59,153 @@ def _j(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_prepared(con: sqlite3.Connection, p: Prepared) -> tuple[str, int]:
-    """Store one note; returns ``(status, note row id)`` with status added|updated|unchanged."""
-    row = con.execute("SELECT id, content_hash, text_hash FROM notes WHERE key = ?", (p.key,)).fetchone()
-    if row is not None and row["content_hash"] == p.content_hash and not p.user_spans:
-        return "unchanged", row["id"]
-    m = p.meta
-    values = (p.note_id, m.get("title", ""), m.get("account", ""), m.get("url", ""), m.get("published", ""),
-              _j(m.get("tags", [])), _j(m.get("categories", [])), _j(p.themes), p.notation, p.layers,
-              p.text_hash, p.content_hash, p.source_path, p.source_hash)
+def load_stored(raw: str) -> tuple[Doc, Rejected]:
+    """A stored note's document (every span) and its rejected suggestions."""
+    data = json.loads(raw)
+    rejected = tuple(sorted((r["layer"], int(r["start"]), int(r["end"])) for r in data.get("rejected") or ()))
+    return from_dict(data), rejected
+
+
+def note_key(con: sqlite3.Connection, doc: Doc, source_path: str) -> str:
+    """The article's key; a file whose note id another file already holds is keyed by its path."""
+    key = base_key(doc.meta, doc.text)
+    if not key.startswith("id:") or not source_path:
+        return key
+    row = con.execute("SELECT source_path FROM notes WHERE key = ?", (key,)).fetchone()
+    if row is None or not row["source_path"] or _same_file(row["source_path"], source_path):
+        return key
+    return "path:" + source_path
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
+
+
+def carry(old: Doc, rejected: Rejected, new: Doc, replace: bool) -> tuple[Doc, Rejected, tuple[Span, ...]]:
+    """The new document with the user's marks, the rejections and (unless it has its own or
+    ``replace``) the model's marks of the stored one, moved to where their words are now.
+
+    Returns the document, its rejections and the spans that could not be placed (orphans)."""
+    kept = spans_of(old, "user")
+    if not replace and not spans_of(new, "model"):
+        kept += spans_of(old, "model")
+    refused = [Span(s, e, layer, None, "model", note=REFUSAL) for layer, s, e in rejected]
+    moved = reanchor(old.text, new.text, [*kept, *refused])
+    marks = [s for s in moved.spans if s.note != REFUSAL]
+    out_rejected = tuple(sorted({(s.layer, s.start, s.end) for s in moved.spans if s.note == REFUSAL}))
+    # a model suggestion whose words are gone is simply dropped; the user's work is reported
+    orphans = tuple(s for s in moved.orphans if s.origin == "user" or s.note == REFUSAL)
+    return new.with_spans(marks), out_rejected, orphans
+
+
+def write_note(con: sqlite3.Connection, p: Prepared) -> Written:
+    """Store one note (added, updated or unchanged)."""
+    key = note_key(con, p.doc, p.source_path)
+    row = con.execute("SELECT id, doc, content_hash FROM notes WHERE key = ?", (key,)).fetchone()
+    doc, rejected, orphans = p.doc, (), ()
+    if row is not None:
+        old, old_rejected = load_stored(row["doc"])
+        doc, rejected, orphans = carry(old, old_rejected, p.doc, p.replace)
+    stored = doc_json(doc, rejected)
+    meta = _meta(doc, p.themes)
+    content = digest(DRAW_VERSION, stored, _j(meta))
+    if row is not None and row["content_hash"] == content:
+        return Written("unchanged", row["id"])
+    view = shown(doc, rejected)
+    if view == p.doc:
+        extraction, items = p.extraction, p.items
+    else:
+        extraction = extract(view)
+        items = draw_items(view, extraction, p.themes)
+    values = (doc.meta.id, meta["title"], doc.meta.account, doc.meta.url, doc.meta.published, _j(meta["tags"]),
+              _j(list(doc.meta.categories)), _j(p.themes), stored, _j(extraction.to_dict()), digest(doc.text),
+              content, p.source_path, p.source_hash)
     if row is None:
         stamp = now_iso()
         cur = con.execute(
-            "INSERT INTO notes (note_id, title, account, url, published, tags, categories, themes, notation,"
-            " layers, text_hash, content_hash, source_path, source_hash, key, added_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, p.key, stamp, stamp))
-        note = int(cur.lastrowid or 0)
-        status = "added"
+            "INSERT INTO notes (note_id, title, account, url, published, tags, categories, themes, doc, extraction,"
+            " text_hash, content_hash, source_path, source_hash, key, added_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, key, stamp, stamp))
+        note, status = int(cur.lastrowid or 0), "added"
     else:
-        note = row["id"]
+        note, status = row["id"], "updated"
         con.execute(
             "UPDATE notes SET note_id=?, title=?, account=?, url=?, published=?, tags=?, categories=?, themes=?,"
-            " notation=?, layers=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, updated_at=? WHERE id=?",
-            (*values, now_iso(), note))
-        status = "updated"
-        if row["text_hash"] != p.text_hash:
-            relocate_marks(con, note, _text_of(p))
-    _write_items(con, note, p.items)
-    add_user_marks(con, note, p.user_spans)
-    return status, note
+            " doc=?, extraction=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, updated_at=?"
+            " WHERE id=?", (*values, now_iso(), note))
+    sync_items(con, note, key, items)
+    if orphans:
+        add_orphans(con, note, old, orphans)
+    return Written(status, note, tuple((s.layer, old.text[s.start:s.end]) for s in orphans))
 
 
-def _text_of(p: Prepared) -> str:
-    for it in p.items:
-        if it.kind == "note":
-            return it.text
-    return ""
+def _meta(doc: Doc, themes: list[str]) -> dict[str, object]:
+    return {"title": doc.title or doc.meta.title, "tags": list(doc.meta.tags), "themes": themes,
+            **{k: v for k, v in doc.meta.to_dict().items() if k not in ("title", "tags")}}
 
 
-def _write_items(con: sqlite3.Connection, note: int, items: list[Item]) -> None:
-    old = {r["key"]: (r["id"], r["themes_by_user"]) for r in
-           con.execute("SELECT id, key, themes_by_user FROM items WHERE note = ? AND origin = 'auto'", (note,))}
-    new_keys = set()
+def rewrite_marks(con: sqlite3.Connection, note: int, doc: Doc, rejected: Rejected, themes: list[str]) -> None:
+    """Store the note's new marks: its JSON, its extraction and its items (the text is the same)."""
+    key = con.execute("SELECT key FROM notes WHERE id = ?", (note,)).fetchone()["key"]
+    view = shown(doc, rejected)
+    extraction = extract(view)
+    stored = doc_json(doc, rejected)
+    content = digest(DRAW_VERSION, stored, _j(_meta(doc, themes)))
+    con.execute("UPDATE notes SET doc = ?, extraction = ?, content_hash = ?, updated_at = ? WHERE id = ?",
+                (stored, _j(extraction.to_dict()), content, now_iso(), note))
+    sync_items(con, note, key, draw_items(view, extraction, themes))
+
+
+def stored_extraction(con: sqlite3.Connection, note: int) -> Extraction:
+    """The note's stored extraction (made and stored now if the bank has none for it yet)."""
+    row = con.execute("SELECT doc, extraction FROM notes WHERE id = ?", (note,)).fetchone()
+    if row["extraction"]:
+        return Extraction.from_dict(json.loads(row["extraction"]))
+    doc, rejected = load_stored(row["doc"])
+    extraction = extract(shown(doc, rejected))
+    con.execute("UPDATE notes SET extraction = ? WHERE id = ?", (_j(extraction.to_dict()), note))
+    return extraction
+
+
+# -- items -------------------------------------------------------------------------------------
+def _group(kind: str) -> str:
+    return "line" if kind in LINE_ROLES else kind
+
+
+def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item]) -> None:
+    """Make the note's items ``items``: matched by sentence (or term) and updated in place."""
+    old: dict[tuple[str, str], list[sqlite3.Row]] = {}
+    for r in con.execute("SELECT id, kind, text, themes_by_user, (SELECT COUNT(*) FROM cards c WHERE c.item = i.id)"
+                         " AS cards FROM items i WHERE note = ? ORDER BY id", (note,)):
+        old.setdefault((_group(r["kind"]), r["text"]), []).append(r)
     for it in items:
-        new_keys.add(it.key)
-        if it.key in old:
-            item_id, by_user = old[it.key]
-            con.execute('UPDATE items SET start=?, "end"=?, data=? WHERE id=?',
-                        (it.start, it.end, _j(it.data), item_id))
-            if not by_user:
-                set_themes(con, item_id, it.themes)
-            continue
-        cur = con.execute('INSERT INTO items (key, note, kind, text, start, "end", data, themes)'
-                          " VALUES (?,?,?,?,?,?,?,?)",
-                          (it.key, note, it.kind, it.text, it.start, it.end, _j(it.data), _j(it.themes)))
-        item_id = int(cur.lastrowid or 0)
-        con.execute("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", (item_id, it.grams))
-        con.executemany("INSERT OR IGNORE INTO item_themes (item, theme) VALUES (?, ?)",
-                        [(item_id, t) for t in it.themes])
-    gone = [v[0] for k, v in old.items() if k not in new_keys]
-    delete_items(con, gone)
+        rows = old.pop((_group(it.kind), it.text), [])
+        if rows:
+            _update_item(con, rows[0], it)
+            delete_items(con, [r["id"] for r in rows[1:] if not r["cards"]])
+        else:
+            _insert_item(con, note, it, it.key(key))
+    delete_items(con, [r["id"] for rows in old.values() for r in rows])
+
+
+def _update_item(con: sqlite3.Connection, row: sqlite3.Row, it: Item) -> None:
+    con.execute('UPDATE items SET kind = ?, roles = ?, origin = ?, start = ?, "end" = ?, data = ? WHERE id = ?',
+                (it.kind, " ".join(it.roles), it.origin, it.start, it.end, _j(it.data), row["id"]))
+    if not row["themes_by_user"]:
+        set_themes(con, row["id"], it.themes)
+
+
+def _insert_item(con: sqlite3.Connection, note: int, it: Item, key: str) -> None:
+    cur = con.execute('INSERT INTO items (key, note, kind, roles, text, start, "end", data, themes, origin)'
+                      " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                      (key, note, it.kind, " ".join(it.roles), it.text, it.start, it.end, _j(it.data),
+                       _j(it.themes), it.origin))
+    item_id = int(cur.lastrowid or 0)
+    con.execute("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", (item_id, it.grams or grams(it.text)))
+    set_themes(con, item_id, it.themes)
 
 
 def delete_items(con: sqlite3.Connection, ids: list[int]) -> None:
@@ -99,32 +222,9 @@ def set_themes(con: sqlite3.Connection, item_id: int, themes: list[str], by_user
     con.executemany("INSERT OR IGNORE INTO themes (name) VALUES (?)", [(t,) for t in themes])
 
 
-def add_user_marks(con: sqlite3.Connection, note: int, spans: list[tuple[int, int, str, str | None, str]]) -> None:
-    have = {(r["start"], r["end"], r["layer"]) for r in
-            con.execute('SELECT start, "end", layer FROM user_marks WHERE note = ?', (note,))}
-    for start, end, layer, tag, text in spans:
-        if (start, end, layer) not in have:
-            con.execute('INSERT INTO user_marks (note, start, "end", layer, tag, text) VALUES (?,?,?,?,?,?)',
-                        (note, start, end, layer, tag, text))
-            have.add((start, end, layer))
-
-
-def relocate_marks(con: sqlite3.Connection, note: int, text: str) -> None:
-    """The note's text changed: move each user mark to where its words are now (or drop it)."""
-    for r in con.execute('SELECT id, start, "end", text FROM user_marks WHERE note = ?', (note,)).fetchall():
-        if text[r["start"]:r["end"]] == r["text"]:
-            continue
-        hits = _occurrences(text, r["text"])
-        if not hits:
-            con.execute("DELETE FROM user_marks WHERE id = ?", (r["id"],))
-            continue
-        best = min(hits, key=lambda i: abs(i - r["start"]))
-        con.execute('UPDATE user_marks SET start = ?, "end" = ? WHERE id = ?', (best, best + len(r["text"]), r["id"]))
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    out, i = [], text.find(needle) if needle else -1
-    while i >= 0:
-        out.append(i)
-        i = text.find(needle, i + 1)
-    return out
+def add_orphans(con: sqlite3.Connection, note: int, old: Doc, orphans: tuple[Span, ...]) -> None:
+    """Keep marks that lost their words, with their words, so the user can place them again."""
+    con.executemany(
+        'INSERT INTO orphans (note, layer, origin, start, "end", text, found_at) VALUES (?,?,?,?,?,?,?)',
+        [(note, s.layer, REFUSAL if s.note == REFUSAL else s.origin, s.start, s.end, old.text[s.start:s.end],
+          now_iso()) for s in orphans])

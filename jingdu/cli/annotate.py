@@ -9,27 +9,27 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from jingdu.cli.common import fail, out_console, progress, run_batch
+from jingdu.cli.common import OUT_HELP, fail, out_console, progress, write_batch
 from jingdu.errors import JingduError
-from jingdu.fsutil import stem_of, write_atomic
+from jingdu.pipeline import PipelineOptions, annotate, read
 
 DEFAULT_CORPUS = Path("../shared/corpus")
 
 
-def _annotate_one(name: str, model_path: str | None, replace: bool, explain: bool, out: Path) -> str:
-    from jingdu.annotate import annotate, dumps_report, load_model
-    from jingdu.ingest import load
+def _annotate_one(name: str, options: PipelineOptions) -> dict[str, str]:
+    from jingdu.annotate import dumps_report
     from jingdu.notation import write_note
 
-    doc = annotate(load(name), load_model(model_path), replace=replace, explain=explain)
-    if explain:
-        write_atomic(out / f"{stem_of(name)}.explain.json", dumps_report(doc))
-    return write_note(doc)
+    doc = annotate(read(name, options), options)
+    out = {".md": write_note(doc)}
+    if options.explain:
+        out[".explain.json"] = dumps_report(doc)
+    return out
 
 
 def annotate_cmd(
     inputs: list[str] = typer.Argument(..., help="Articles: notes, HTML pages, text, JSON or URLs."),
-    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.md."),
+    out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP),
     model: str | None = typer.Option(None, "--model", help="Model file or directory (default: the shipped one)."),
     replace: bool = typer.Option(False, "--replace", help="Drop the input's own highlight/bold/red marks first."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
@@ -42,8 +42,8 @@ def annotate_cmd(
         load_model(model)  # a bad model is one error, not one per input
     except JingduError as exc:
         raise fail(str(exc)) from None
-    work = partial(_annotate_one, model_path=model, replace=replace, explain=explain, out=out)
-    result = run_batch(inputs, work, out, "md", label="annotate", jobs=jobs)
+    options = PipelineOptions(annotate=True, replace=replace, model=model, explain=explain, extract=False)
+    result = write_batch(inputs, partial(_annotate_one, options=options), out, label="annotate", jobs=jobs)
     raise typer.Exit(result.exit_code)
 
 

@@ -58,24 +58,48 @@ def expand_inputs(inputs: list[str]) -> list[str]:
 @bank_app.command("add")
 def add_cmd(inputs: list[str] = typer.Argument(..., help="Notes, pages or folders to add (or update)."),
             annotate: bool = typer.Option(False, "--annotate", help="Let the model mark the notes first."),
+            replace: bool = typer.Option(False, "--replace", help="Drop the model's stored marks of notes added "
+                                         "again (kept by default unless --annotate brings new ones)."),
             db: Path | None = typer.Option(None, "--db", help=DB_HELP),
             jobs: int = typer.Option(0, "--jobs", help="Worker processes (0: automatic)."),
             as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
-    """Add notes to the bank; a bad input is named and the rest go in (exit code 1 if any failed)."""
+    """Add notes to the bank; a bad input is named and the rest go in (exit code 1 if any failed).
+
+    A note added again keeps the user's marks (moved with their words when the text changed; a
+    mark whose words are gone is reported and kept in `jingdu bank orphans`).  Two files with
+    the same name in different folders are two notes."""
     names = expand_inputs(inputs)
     with _bank(db) as bank, progress(len(names)) as bar:
         task = bar.add_task("adding", total=len(names))
         start = time.perf_counter()
-        report = bank.add_paths(names, annotate=annotate, jobs=jobs or None,
+        report = bank.add_paths(names, annotate=annotate, replace=replace, jobs=jobs or None,
                                 progress=lambda done, total, name: bar.update(task, completed=done))
         took = time.perf_counter() - start
     print_failures(report.failed)
+    for note, layer, words in report.orphaned:
+        err_console.print(f"[yellow]orphaned:[/yellow] note {note}: {layer} mark on 「{escape(words)}」: "
+                          "its words are no longer in the text", soft_wrap=True)
     if as_json:
         out_console.print_json(json.dumps({**report.to_dict(), "seconds": round(took, 2)}, ensure_ascii=False))
     err_console.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
                       f"{len(report.failed)} failed in {took:.1f} s")
     if report.failed:
         raise typer.Exit(1)
+
+
+@bank_app.command("orphans")
+def orphans_cmd(note: str | None = typer.Argument(None, help="Only this note (its id in the bank)."),
+                db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+                as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Marks whose words left a note's text when it was added again, with those words."""
+    with _bank(db) as bank:
+        rows = bank.orphans(note)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        out_console.print(f"note {r['note']}: {r['origin']} {r['layer']} 「{escape(r['text'])}」 ({r['found_at']})")
+    err_console.print(f"{len(rows)} orphaned marks")
 
 
 @bank_app.command("search")
@@ -174,6 +198,9 @@ def review_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 
 def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note ids in the bank."),
                 hugo: Path = typer.Option(..., "--hugo", help="The Hugo (or Obsidian) site folder."),
+                suggestions: bool = typer.Option(True, "--suggestions/--no-suggestions",
+                                                 help="Keep the model's marks the user has not rejected "
+                                                      "(as the workbench shows and exports them)."),
                 db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Write Hugo/Obsidian posts: YAML front matter and the note in the notation."""
     from jingdu.publish import publish_docs
@@ -181,21 +208,20 @@ def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note
     docs: list[Any] = []
     with _bank(db) as bank:
         for name in notes:
-            docs.append(_doc_for(bank, name))
+            docs.append(_doc_for(bank, name, suggestions))
     for path in publish_docs(docs, hugo):
         out_console.print(str(path))
 
 
-def _doc_for(bank: Any, name: str) -> tuple[Any, list[str]]:
-    from jingdu.ingest import load
-
+def _doc_for(bank: Any, name: str, suggestions: bool) -> tuple[Any, list[str]]:
     if Path(name).is_file():
-        from jingdu.bank import themes
+        from jingdu.bank.items import note_themes
+        from jingdu.pipeline import read
 
-        doc = load(name)
-        return doc, themes.note_themes(doc.text, doc.meta.tags)
-    rec = bank.get_note(name)
-    return rec["doc"], rec["themes"]
+        doc = read(name)
+        return doc, note_themes(doc)
+    note = bank.resolve(name)
+    return bank.export_doc(note, suggestions), bank.get_note(note)["themes"]
 
 
 def _median_ms(fn: Callable[[str], object], queries: tuple[str, ...], runs: int) -> float:

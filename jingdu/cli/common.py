@@ -1,27 +1,34 @@
-"""What every command shares: the batch runner (per-input errors, progress bar, exit code)."""
+"""What every command shares: consoles, the progress bar, and writing a batch's outputs.
+
+The batch itself runs in :func:`jingdu.pipeline.run_batch` (per-input errors, worker
+processes); :func:`write_batch` names each input's output files so that two inputs never
+overwrite each other (``post.md``, then ``post-2.md`` for a second ``…/post.md``).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jingdu.errors import JingduError
-from jingdu.fsutil import stem_of, write_atomic
+from jingdu.fsutil import unique_stems, write_atomic
+from jingdu.pipeline import INPUT_ERRORS, reason_of, run_batch
 
-T = TypeVar("T")
+__all__ = ["INPUT_ERRORS", "OUT_HELP", "BatchResult", "err_console", "fail", "out_console", "print_failures",
+           "progress", "reason_of", "write_batch"]
+
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
-#: Exceptions that mean "this input is bad", reported per input without a traceback.
-INPUT_ERRORS: tuple[type[BaseException], ...] = (JingduError, OSError, UnicodeError, ValueError)
+OUT_HELP = ("Directory for DIR/<input stem>.md; inputs with the same file stem get distinct names "
+            "(post.md, post-2.md, … in the order given).")
+#: What a command's work returns for one input: output suffix (".md", ".explain.json") -> content.
+Outputs = Mapping[str, str | bytes]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -46,52 +53,31 @@ class BatchResult:
         return 1 if self.failed else 0
 
 
-def reason_of(exc: BaseException) -> str:
-    """The one-line reason an input failed: a domain error's message, else the error's type too."""
-    return str(exc) if isinstance(exc, JingduError) else f"{type(exc).__name__}: {exc}"
+def write_batch(inputs: Iterable[str], work: Callable[[str], Outputs], out_dir: Path, *,
+                label: str = "working", jobs: int = 1) -> BatchResult:
+    """Run ``work`` on each input and write its outputs to ``out_dir/<stem><suffix>``.
 
-
-def _one(work: Callable[[str], T], name: str) -> tuple[str, T | None, str | None]:
-    try:
-        return name, work(name), None
-    except INPUT_ERRORS as exc:
-        return name, None, reason_of(exc)
-
-
-def run_batch(inputs: Iterable[str], work: Callable[[str], str | bytes], out_dir: Path, ext: str,
-              *, label: str = "working", jobs: int = 1) -> BatchResult:
-    """Run ``work`` on each input and write its result to ``out_dir/<stem>.<ext>``.
-
-    A bad input is reported by name with its reason; the others still go through.  With
-    ``jobs > 1`` inputs are processed in worker processes (``work`` must be picklable).
+    ``<stem>`` is the input's file stem, made distinct when two inputs share one
+    (:func:`jingdu.fsutil.unique_stems`).  A bad input is reported by name with its reason; the
+    others still go through.
     """
-    names = list(inputs)
+    names = list(dict.fromkeys(inputs))
+    stems = unique_stems(names)
     result = BatchResult()
     with progress(len(names)) as bar:
         task = bar.add_task(label, total=len(names))
-        if jobs > 1 and len(names) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                outcomes = pool.map(_one, [work] * len(names), names)
-                for outcome in outcomes:
-                    _record(outcome, out_dir, ext, result)
-                    bar.advance(task)
-        else:
-            for name in names:
-                _record(_one(work, name), out_dir, ext, result)
-                bar.advance(task)
+        for outcome in run_batch(names, work, jobs=jobs, progress=lambda done, *_: bar.update(task, completed=done)):
+            if outcome.error is not None or outcome.value is None:
+                result.failed.append((outcome.name, outcome.error or "no output"))
+                continue
+            try:
+                paths = [write_atomic(out_dir / f"{stems[outcome.name]}{suffix}", data)
+                         for suffix, data in outcome.value.items()]
+                result.written.append(paths[0])
+            except OSError as exc:
+                result.failed.append((outcome.name, f"cannot write output: {exc}"))
     report(result)
     return result
-
-
-def _record(outcome: tuple[str, object, str | None], out_dir: Path, ext: str, result: BatchResult) -> None:
-    name, data, error = outcome
-    if error is not None or not isinstance(data, (str, bytes)):
-        result.failed.append((name, error or "no output"))
-        return
-    try:
-        result.written.append(write_atomic(out_dir / f"{stem_of(name)}.{ext}", data))
-    except OSError as exc:
-        result.failed.append((name, f"cannot write output: {exc}"))
 
 
 def print_failures(failed: list[tuple[str, str]]) -> None:
@@ -102,6 +88,4 @@ def print_failures(failed: list[tuple[str, str]]) -> None:
 
 def report(result: BatchResult) -> None:
     print_failures(result.failed)
-    done = len(result.written)
-    msg = f"{done} written, {len(result.failed)} failed"
-    err_console.print(msg)
+    err_console.print(f"{len(result.written)} written, {len(result.failed)} failed")

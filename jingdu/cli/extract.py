@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from jingdu.cli.common import INPUT_ERRORS, err_console, fail, out_console, print_failures, reason_of
 from jingdu.model import Doc
+from jingdu.pipeline import process, read, run_batch
 
 
 class ExtractFormat(StrEnum):
@@ -24,12 +25,6 @@ class ExtractFormat(StrEnum):
 class OutlineFormat(StrEnum):
     mermaid = "mermaid"
     md = "md"
-
-
-def _load(name: str) -> Doc:
-    from jingdu.ingest import load
-
-    return load(name)
 
 
 def card(data: dict[str, object]) -> str:
@@ -57,14 +52,13 @@ def card(data: dict[str, object]) -> str:
 
 
 def _each(inputs: list[str], render: Callable[[Doc], str]) -> int:
+    """Print ``render`` of each input as it is done; failed inputs are named at the end."""
     failed: list[tuple[str, str]] = []
-    for name in inputs:
-        try:
-            text = render(_load(name))
-        except INPUT_ERRORS as exc:
-            failed.append((name, reason_of(exc)))
+    for outcome in run_batch(inputs, lambda name: render(read(name))):
+        if outcome.error is not None or outcome.value is None:
+            failed.append((outcome.name, outcome.error or "no output"))
             continue
-        sys.stdout.write(text)
+        sys.stdout.write(outcome.value)
         sys.stdout.flush()
     print_failures(failed)
     return 1 if failed else 0
@@ -77,10 +71,10 @@ def extract_cmd(
     = ExtractFormat.json,
 ) -> None:
     """Extract figures, policy terms, quotable lines and the outline of each input."""
-    from jingdu.extract import extract
-
     def render(doc: Doc) -> str:
-        data = extract(doc)
+        extraction = process(doc).extraction
+        assert extraction is not None
+        data = extraction.to_dict()
         if as_json or fmt is ExtractFormat.json:
             return json.dumps(data, ensure_ascii=False) + "\n"
         return card(data) + "\n"

@@ -10,12 +10,13 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from jingdu.cli.common import fail, out_console, run_batch
+from jingdu.cli.common import OUT_HELP, fail, out_console, write_batch
 from jingdu.convert import extension, render
 from jingdu.errors import JingduError
-from jingdu.ingest import IngestOptions, load
+from jingdu.ingest import IngestOptions
 from jingdu.model import Doc
 from jingdu.notation import write_note
+from jingdu.pipeline import PipelineOptions, read
 
 LAYER_STYLES = {"highlight": "on #fff88f", "bold": "bold", "red": "#ff0000", "underline": "underline"}
 
@@ -27,33 +28,33 @@ class OutFormat(StrEnum):
     w3c = "w3c"
 
 
-def _ingest_one(name: str, options: IngestOptions) -> str:
-    return write_note(load(name, options), footer=True)
+def _ingest_one(name: str, options: PipelineOptions) -> dict[str, str]:
+    return {".md": write_note(read(name, options), footer=True)}
 
 
-def _convert_one(name: str, fmt: str) -> str:
-    return render(load(name), fmt)
+def _convert_one(name: str, fmt: str) -> dict[str, str]:
+    return {"." + extension(fmt): render(read(name), fmt)}
 
 
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Files (HTML pages, notes, text, JSON) or http(s) URLs."),
-    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.md."),
+    out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP),
     timeout: float = typer.Option(15.0, help="Seconds to wait for a URL."),
     max_mb: float = typer.Option(20.0, help="Refuse inputs larger than this many MB."),
 ) -> None:
     """Read articles (WeChat pages, news pages, notes, plain text, URLs) into notes in the notation."""
-    options = IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout)
-    result = run_batch(inputs, partial(_ingest_one, options=options), out, "md", label="ingest")
+    options = PipelineOptions(IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout))
+    result = write_batch(inputs, partial(_ingest_one, options=options), out, label="ingest")
     raise typer.Exit(result.exit_code)
 
 
 def convert(
     inputs: list[str] = typer.Argument(..., help="Notes (.md) or JSON notes (.json)."),
     to: OutFormat = typer.Option(OutFormat.md, "--to", help="md, json, html (a standalone page) or w3c."),
-    out: Path = typer.Option(..., "-o", "--out", help="Directory for DIR/<input stem>.<ext>."),
+    out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP.replace(".md", ".<ext>")),
 ) -> None:
     """Convert notes between the notation, JSON, a standalone HTML page and W3C annotations."""
-    result = run_batch(inputs, partial(_convert_one, fmt=to.value), out, extension(to.value), label="convert")
+    result = write_batch(inputs, partial(_convert_one, fmt=to.value), out, label="convert")
     raise typer.Exit(result.exit_code)
 
 
@@ -86,7 +87,7 @@ def styled(doc: Doc) -> Text:
 def show(note: str = typer.Argument(..., help="A note, page, text file or URL.")) -> None:
     """Print a note in the terminal with its marks in colour."""
     try:
-        doc = load(note)
+        doc = read(note)
     except JingduError as exc:
         raise fail(f"{note}: {exc}") from None
     out_console.print(styled(doc))
@@ -96,12 +97,10 @@ def demo(
     save: Path | None = typer.Option(None, "-o", "--out", help="Also write the annotated note here."),
 ) -> None:
     """Annotate the bundled example article and show the result."""
-    from jingdu.annotate import annotate
+    from jingdu.pipeline import annotate, read_text
 
     source = resources.files("jingdu.examples").joinpath("sample.md").read_text(encoding="utf-8")
-    from jingdu.notation import read_note
-
-    doc = annotate(read_note(source, note_id="sample"))
+    doc = annotate(read_text(source, "sample.md"))
     out_console.print(styled(doc))
     counts = ", ".join(f"{layer} {len(doc.spans(layer))}" for layer in ("highlight", "bold", "red"))
     out_console.print(f"\n[dim]marks: {counts}[/dim]")

@@ -1,8 +1,11 @@
 """Stage: extract what a writer reuses from an article — figures, policy terms, quotable lines
 and the outline.
 
-``extract(doc) -> dict`` returns one JSON-ready object (the shape is stable; new keys may be
-added, none removed or renamed)::
+``extract(doc) -> Extraction``: typed results (:class:`~jingdu.extract.facts.Fact`,
+:class:`~jingdu.extract.terms.Term`, :class:`~jingdu.extract.quotes.Quote`,
+:class:`~jingdu.extract.outline.Outline`).  ``Extraction.to_dict()`` is the one JSON shape
+(``jingdu extract --json``, the bank, the API); the shape is stable (new keys may be added, none
+removed or renamed) and ``Extraction.from_dict`` reads it back::
 
     {
       "id": str,                      # Doc.meta.id (the note's file stem)
@@ -36,24 +39,64 @@ added, none removed or renamed)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jingdu.errors import InputError
 from jingdu.extract.facts import Fact, find_facts
-from jingdu.extract.outline import outline, outline_markdown, outline_mermaid
+from jingdu.extract.outline import Outline, Section, outline, outline_markdown, outline_mermaid
 from jingdu.extract.quotes import Quote, find_quotes
 from jingdu.extract.terms import Term, find_terms
 from jingdu.model import Doc
 
-__all__ = ["Fact", "Quote", "Term", "extract", "find_facts", "find_quotes", "find_terms", "outline",
-           "outline_markdown", "outline_mermaid"]
+__all__ = ["Extraction", "Fact", "Outline", "Quote", "Section", "Term", "extract", "find_facts", "find_quotes",
+           "find_terms", "outline", "outline_markdown", "outline_mermaid"]
 
 
-def extract(doc: Doc) -> dict[str, object]:
-    """Everything a writer reuses from ``doc`` as one JSON-ready dict (shape in the module doc)."""
-    return {
-        "id": doc.meta.id,
-        "title": doc.title,
-        "source": {"account": doc.meta.account, "url": doc.meta.url},
-        "facts": [f.to_dict() for f in find_facts(doc)],
-        "terms": [t.to_dict() for t in find_terms(doc)],
-        "quotes": [q.to_dict() for q in find_quotes(doc)],
-        "outline": outline(doc),
-    }
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything a writer reuses from one note."""
+
+    id: str
+    title: str
+    account: str
+    url: str
+    facts: tuple[Fact, ...]
+    terms: tuple[Term, ...]
+    quotes: tuple[Quote, ...]
+    outline: Outline
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the module doc."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": {"account": self.account, "url": self.url},
+            "facts": [f.to_dict() for f in self.facts],
+            "terms": [t.to_dict() for t in self.terms],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "outline": self.outline.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Extraction:
+        """Read the JSON shape back (as the bank stores it)."""
+        try:
+            src = data.get("source") or {}
+            return cls(
+                str(data.get("id") or ""), str(data.get("title") or ""), str(src.get("account") or ""),
+                str(src.get("url") or ""),
+                tuple(Fact(**f) for f in data["facts"]),
+                tuple(Term(**t) for t in data["terms"]),
+                tuple(Quote(**{**q, "patterns": tuple(q["patterns"])}) for q in data["quotes"]),
+                Outline.from_dict(data["outline"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"malformed extraction JSON: {exc}") from exc
+
+
+def extract(doc: Doc) -> Extraction:
+    """Everything a writer reuses from ``doc``."""
+    return Extraction(doc.meta.id, doc.title, doc.meta.account, doc.meta.url, tuple(find_facts(doc)),
+                      tuple(find_terms(doc)), tuple(find_quotes(doc)), outline(doc))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from jingdu.model import Block, Doc
 from jingdu.segment import split_block
@@ -82,9 +83,25 @@ def find_sections(doc: Doc) -> list[Section]:
     return out
 
 
-def outline(doc: Doc) -> dict[str, object]:
-    """``{"title", "lead", "sections": [Section.to_dict()…]}``."""
-    return {"title": doc.title, "lead": lead(doc), "sections": [s.to_dict() for s in find_sections(doc)]}
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """The article's title, lead (its first sentence) and sections."""
+
+    title: str
+    lead: str | None
+    sections: tuple[Section, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "lead": self.lead, "sections": [s.to_dict() for s in self.sections]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outline:
+        return cls(str(data["title"]), data.get("lead"), tuple(Section(**s) for s in data["sections"]))
+
+
+def outline(doc: Doc) -> Outline:
+    """The article's outline: title, lead and sections."""
+    return Outline(doc.title, lead(doc), tuple(find_sections(doc)))
 
 
 # -- renderings --------------------------------------------------------------------------------
@@ -98,19 +115,21 @@ def mermaid_text(text: str, limit: int = 40) -> str:
     return clean if len(clean) <= limit else clean[:limit] + "…"
 
 
-def outline_mermaid(doc: Doc) -> str:
-    """A Mermaid ``mindmap``: the title as a circle root, sections as rounded nodes and their
-    topic sentences as plain leaves.  Two spaces of indentation per level."""
-    lines = ["mindmap", f"  root(({mermaid_text(doc.title or 'untitled') or 'untitled'}))"]
-    sections = find_sections(doc)
+def outline_mermaid(source: Doc | Outline) -> str:
+    """A Mermaid ``mindmap`` of a document or of its (stored) outline: the title as a circle
+    root, sections as rounded nodes and their topic sentences as plain leaves.  Two spaces of
+    indentation per level."""
+    out = source if isinstance(source, Outline) else outline(source)
+    lines = ["mindmap", f"  root(({mermaid_text(out.title or 'untitled') or 'untitled'}))"]
+    sections = out.sections
     base = min((s.level for s in sections), default=3)
     for n, s in enumerate(sections, 1):
         depth = 2 + max(0, s.level - base)
         lines.append("  " * depth + f"s{n}({mermaid_text(s.heading) or '…'})")
         if s.topic:
             lines.append("  " * (depth + 1) + mermaid_text(s.topic))
-    if not sections and (first := lead(doc)):
-        lines.append("    " + mermaid_text(first))
+    if not sections and out.lead:
+        lines.append("    " + mermaid_text(out.lead))
     return "\n".join(lines) + "\n"
 
 

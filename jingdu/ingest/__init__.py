@@ -65,7 +65,7 @@ def load_text(text: str, name: str = "", options: IngestOptions = DEFAULT_OPTION
 
         return read_note(text, note_id=note_id)
     if fmt == "html":
-        from jingdu.ingest.html import read_html
+        from jingdu.ingest.page import read_html
 
         return read_html(text, url=url, note_id=note_id)
     from jingdu.ingest.text import read_text

@@ -1,6 +1,6 @@
-"""HTML pages to documents: dispatch by page kind, and the shared element walker.
+"""HTML pages to documents: the shared element walker.
 
-``read_html(html, url, note_id)`` parses a page and hands it to :mod:`jingdu.ingest.wechat`
+:func:`jingdu.ingest.page.read_html` parses a page and hands it to :mod:`jingdu.ingest.wechat`
 (WeChat public-account articles) or :mod:`jingdu.ingest.news` (news sites, paper editions, the
 blog that publishes the corpus, anything else).  Both readers turn the article's body element
 into blocks with :class:`Walker`, which keeps the original's own marks (bold, colours,
@@ -19,7 +19,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from jingdu.errors import InputError
-from jingdu.model import Doc, DocBuilder, Span
+from jingdu.model import DocBuilder, Span
 
 #: Elements whose content is never article text.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "svg", "button", "input", "select", "textarea",
@@ -341,15 +341,3 @@ def is_wechat(html: str, url: str = "") -> bool:
     if any(k in html for k in WECHAT_MARKERS):
         return True
     return "环境异常" in html and "完成验证" in html
-
-
-def read_html(html: str, url: str = "", note_id: str = "") -> Doc:
-    """Read an HTML page into a :class:`~jingdu.model.Doc`; non-articles raise ``NotAnArticle``."""
-    root = parse_html(html)
-    if is_wechat(html, url):
-        from jingdu.ingest.wechat import read_wechat
-
-        return read_wechat(root, html, url=url, note_id=note_id)
-    from jingdu.ingest.news import read_news
-
-    return read_news(root, html, url=url, note_id=note_id)

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from jingdu.errors import InputError
-from jingdu.extract import extract
+from jingdu.bank import StoredNote
+from jingdu.errors import InvalidRequest
+from jingdu.jsonio import to_dict
 from jingdu.model import Doc
 from jingdu.web import insight, marks
-from jingdu.web.errors import ApiError
-from jingdu.web.exports import FORMATS, note_markdown
-from jingdu.web.pipeline import body_source, read_source, suggest
+from jingdu.web.exports import FORMATS
+from jingdu.web.intake import body_source, read_source, suggest
 from jingdu.web.store import store_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -44,33 +44,21 @@ class RatingIn(BaseModel):
     rating: int | Literal["again", "hard", "good", "easy"]
 
 
-def span_list(doc: Doc, layer: str) -> list[dict[str, Any]]:
-    return [{"start": s.start, "end": s.end, "origin": s.origin} for s in doc.spans(layer)]
-
-
-def note_json(doc: Doc) -> dict[str, Any]:
-    """The note as the API answers it: text, blocks, and layers of {start, end, origin}."""
-    layers = {name: span_list(doc, name) for name in doc.layers if name not in ("void", "html")}
-    for name in ("highlight", "bold", "red"):
-        layers.setdefault(name, [])
-    blocks = [{"kind": b.kind, "start": b.start, "end": b.end, **({"level": b.level} if b.level else {})}
-              for b in doc.blocks]
-    return {"id": doc.meta.id, "meta": doc.meta.to_dict(), "title": doc.title, "text": doc.text,
-            "blocks": blocks, "layers": layers}
+def note_json(stored: StoredNote) -> dict[str, Any]:
+    """A stored note in the one JSON shape (``jingdu.note/1``) as the user sees it, with the
+    bank's ``id`` and the ``rejected`` suggestions."""
+    return {"id": stored.id, **to_dict(stored.shown),
+            "rejected": [{"layer": layer, "start": s, "end": e} for layer, s, e in stored.rejected]}
 
 
 def _read(request: Request, body: NoteIn) -> Doc:
-    data = body.model_dump(exclude_none=True)
-    try:
-        kind, value = body_source(data)
-    except InputError as exc:
-        raise ApiError(422, "invalid_request", str(exc)) from exc
+    kind, value = body_source(body.model_dump(exclude_none=True))
     return suggest(read_source(kind, value, request.app.state.options), request.app.state.options)
 
 
 @router.post("/annotate", summary="Read and annotate a note without storing it")
 def annotate_note(request: Request, body: NoteIn) -> dict[str, Any]:
-    return note_json(_read(request, body))
+    return to_dict(_read(request, body))
 
 
 @router.post("/notes", status_code=201, summary="Read, annotate and store a note")
@@ -87,16 +75,16 @@ def list_notes(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20
 
 @router.get("/notes/{note_id}", summary="A stored note with its marks")
 def get_note(request: Request, note_id: str) -> dict[str, Any]:
-    return note_json(store_of(request).doc(note_id))
+    return note_json(store_of(request).note(note_id))
 
 
-@router.get("/notes/{note_id}/extract", summary="Figures, outline and mind map of a note")
+@router.get("/notes/{note_id}/extract", summary="Figures, outline and mind map of a note (as stored)")
 def note_extract(request: Request, note_id: str) -> dict[str, Any]:
-    doc = store_of(request).doc(note_id)
-    extracted = extract(doc)
-    tree = insight.outline(extracted)
-    return {"figures": [f.__dict__ for f in insight.figures(extracted)],
-            "outline": _tree_json(tree), "mermaid": insight.mermaid(doc)}
+    store = store_of(request)
+    extracted = store.extraction(note_id)
+    return {"id": store.note(note_id).id, "extraction": extracted.to_dict(),
+            "figures": [f.__dict__ for f in insight.figures(extracted)],
+            "outline": _tree_json(insight.outline(extracted)), "mermaid": insight.mermaid(extracted)}
 
 
 def _tree_json(node: insight.OutlineNode) -> dict[str, Any]:
@@ -107,9 +95,9 @@ def _change(request: Request, note_id: str, fn: Any, layer: str, start: int, end
     store = store_of(request)
     shown = store.doc(note_id)
     store.set_marks(note_id, fn(shown, store.marks(note_id), layer, start, end))
-    doc = store.doc(note_id)
-    return {"id": note_id, "layers": note_json(doc)["layers"],
-            "suggestions": len(marks.suggestions(doc))}
+    stored = store.note(note_id)
+    return {"id": stored.id, "layers": note_json(stored)["layers"],
+            "suggestions": len(marks.suggestions(stored.shown))}
 
 
 @router.post("/notes/{note_id}/marks", summary="Add the user's mark, or accept a suggested one")
@@ -124,28 +112,29 @@ async def remove_mark(request: Request, note_id: str, layer: str | None = None, 
     if layer is None or start is None or end is None:
         raw = await request.body()
         if not raw:
-            raise ApiError(422, "invalid_request", "give layer, start and end (query or JSON body)")
+            raise InvalidRequest("give layer, start and end (query or JSON body)")
         try:
             body = MarkIn.model_validate_json(raw)
         except ValueError as exc:
-            raise ApiError(422, "invalid_request", "give layer, start and end (query or JSON body)") from exc
+            raise InvalidRequest("give layer, start and end (query or JSON body)") from exc
         layer, start, end = body.layer, body.start, body.end
     return _change(request, note_id, marks.remove_mark, layer, start, end)
 
 
-@router.get("/notes/{note_id}/export", summary="A note in the notation (Markdown), with the user's marks")
-def export_note(request: Request, note_id: str, include_model: bool = False) -> Response:
-    doc = store_of(request).doc(note_id)
-    return Response(note_markdown(doc, include_model), media_type="text/markdown; charset=utf-8")
+@router.get("/notes/{note_id}/export", summary="A note in the notation (Markdown), as `jingdu publish` writes it")
+def export_note(request: Request, note_id: str, suggestions: bool = True) -> Response:
+    """``suggestions=false`` leaves out the model's marks the user has not accepted."""
+    out = store_of(request).export("md", [note_id], suggestions=suggestions)
+    return Response(out.data, media_type="text/markdown; charset=utf-8")
 
 
 @router.get("/search", summary="Search the bank's quotes, facts and terms")
 def search(request: Request, q: str = "", kind: str = "", theme: str = "", source: str = "",
            limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     if kind and kind not in ("quote", "fact", "term", "note"):
-        raise ApiError(422, "invalid_request", f"unknown kind {kind!r}; one of quote, fact, term, note")
+        raise InvalidRequest(f"unknown kind {kind!r}; one of quote, fact, term, note")
     hits = store_of(request).search(q, kind=kind, theme=theme, source=source, limit=limit)
-    return {"query": q, "hits": [h.__dict__ | {"themes": list(h.themes)} for h in hits]}
+    return {"query": q, "hits": [h.__dict__ | {"themes": list(h.themes), "roles": list(h.roles)} for h in hits]}
 
 
 @router.get("/themes", summary="Theme collections with their item counts")
@@ -156,7 +145,7 @@ def themes(request: Request) -> dict[str, Any]:
 @router.get("/themes/{theme}", summary="The items of one theme")
 def theme_items(request: Request, theme: str) -> dict[str, Any]:
     hits = store_of(request).theme_items(theme)
-    return {"theme": theme, "items": [h.__dict__ | {"themes": list(h.themes)} for h in hits]}
+    return {"theme": theme, "items": [h.__dict__ | {"themes": list(h.themes), "roles": list(h.roles)} for h in hits]}
 
 
 @router.get("/review/due", summary="Cards due for review (FSRS)")
@@ -168,16 +157,16 @@ def due(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> di
 def review(request: Request, card_id: str, body: Annotated[RatingIn, Body()]) -> dict[str, Any]:
     rating = RATINGS[body.rating] if isinstance(body.rating, str) else body.rating
     if rating not in (1, 2, 3, 4):
-        raise ApiError(422, "invalid_request", "rating must be 1-4 or again/hard/good/easy")
+        raise InvalidRequest("rating must be 1-4 or again/hard/good/easy")
     return store_of(request).review(card_id, rating)
 
 
 @router.get("/export", summary="Export notes (md, hugo), a theme collection (collection) or cards (anki)")
 def export(request: Request, fmt: str = "md", note: Annotated[list[str] | None, Query()] = None,
-           theme: str = "") -> Response:
+           theme: str = "", suggestions: bool = True) -> Response:
     if fmt not in FORMATS:
-        raise ApiError(422, "invalid_request", f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    out = store_of(request).export(fmt, list(note or []), theme)
+        raise InvalidRequest(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    out = store_of(request).export(fmt, list(note or []), theme, suggestions)
     return Response(out.data, media_type=out.media_type, headers={"content-disposition": disposition(out.filename)})
 
 

@@ -11,8 +11,9 @@ from fastapi.staticfiles import StaticFiles
 
 from jingdu.web import api, errors, pages
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
-from jingdu.web.security import GuardMiddleware, new_secret
+from jingdu.web.security import GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
+from jingdu.web.templating import page
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """Read, correct and search notes.  Every error answers
@@ -29,6 +30,7 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app.state.options = opts
     app.state.store = open_store(db_path)
     app.state.secret = new_secret()
+    app.state.csrf = csrf_token(app.state.secret)
     errors.install(app)
     app.add_middleware(GuardMiddleware, max_body=opts.max_body)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -37,7 +39,7 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
-        return pages.page(request, "docs.html", routes=_routes(app.openapi()), nav="docs")
+        return page(request, "docs.html", routes=_routes(app.openapi()), nav="docs")
 
     return app
 

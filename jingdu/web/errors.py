@@ -1,6 +1,8 @@
 """One JSON error shape for every API error: ``{"error": {"code", "message", "status"}}``.
 
-Requests outside ``/api`` that fail get the same information as a small HTML page.
+Routes raise :class:`jingdu.errors.JingduError` subclasses, which carry their own status and
+code; :func:`error_response` is the one function that renders any error, as JSON for the API
+and as a small HTML page for a browser's request outside ``/api``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jingdu.errors import FetchError, InputError, JingduError, ModelError, NotFound
+from jingdu.errors import JingduError
+from jingdu.web.templating import page
 
 log = logging.getLogger("jingdu.web")
 
@@ -21,26 +24,6 @@ _HTTP_CODES: dict[int, str] = {
     400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     413: "too_large", 415: "unsupported_media_type", 422: "invalid_request", 500: "internal",
 }
-
-
-class ApiError(Exception):
-    """An error raised by a route with its status, code and message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def status_of(exc: JingduError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, FetchError):
-        return 502
-    if isinstance(exc, InputError):
-        return 400
-    if isinstance(exc, ModelError):
-        return 503
-    return 400
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, dict[str, object]]:
@@ -55,21 +38,17 @@ def error_response(request: Request | None, status: int, code: str, message: str
                    headers: dict[str, str] | None = None) -> Response:
     if request is None or wants_json(request):
         return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
-    from jingdu.web.pages import render_error  # the page templates live there
-
-    return render_error(request, status, code, message)
+    return page(request, "error.html", status=status, status_code=status, code=code, message=message)
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error its one shape."""
 
-    @app.exception_handler(ApiError)
-    async def _api(request: Request, exc: ApiError) -> Response:
-        return error_response(request, exc.status, exc.code, exc.message)
-
     @app.exception_handler(JingduError)
     async def _domain(request: Request, exc: JingduError) -> Response:
-        return error_response(request, status_of(exc), exc.code, str(exc) or exc.code)
+        if exc.status >= 500:
+            log.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
+        return error_response(request, exc.status, exc.code, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

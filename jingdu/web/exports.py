@@ -1,36 +1,38 @@
 """Exports of the workbench: notes in the notation (Markdown) and Hugo posts; Anki decks and
 theme collections are the bank's own (:mod:`jingdu.bank.export`).
 
-A note is exported with its own marks and the user's; suggestions the user has not accepted are
-left out, so the export is what ``jingdu train`` learns from.  Hugo posts are written by
-:mod:`jingdu.publish`.
+The notes come from :meth:`jingdu.bank.Bank.export_doc`, the one place that says what an
+export holds, so the workbench and ``jingdu publish`` write the same marks.  Hugo posts are
+written by :mod:`jingdu.publish`.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 
-from jingdu.errors import InputError
+from jingdu.errors import InvalidRequest
 from jingdu.model import Doc
 from jingdu.notation import write_note
 from jingdu.publish import post
-from jingdu.web.store import Export
 
 FORMATS = ("md", "hugo", "anki", "collection")
 
 
-def without_suggestions(doc: Doc) -> Doc:
-    layers = {k: [s for s in v if s.origin != "model"] for k, v in doc.layers.items()}
-    return Doc(doc.text, doc.blocks, layers, doc.meta)
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    media_type: str
+    filename: str
 
 
-def note_markdown(doc: Doc, include_model: bool = False) -> str:
-    return write_note(doc if include_model else without_suggestions(doc))
+def note_markdown(doc: Doc) -> str:
+    return write_note(doc)
 
 
 def hugo_post(doc: Doc) -> str:
-    return post(without_suggestions(doc))
+    return post(doc)
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -51,9 +53,9 @@ def export(fmt: str, docs: list[Doc], name: str = "jingdu") -> Export:
 
     Anki decks and theme collections come from the bank (:mod:`jingdu.bank.export`)."""
     if fmt not in ("md", "hugo"):
-        raise InputError(f"unknown note export format {fmt!r}; one of md, hugo")
+        raise InvalidRequest(f"unknown note export format {fmt!r}; one of md, hugo")
     if not docs:
-        raise InputError("nothing to export: the bank has no notes")
+        raise InvalidRequest("nothing to export: the bank has no notes")
     base = safe_name(name)
     render = note_markdown if fmt == "md" else hugo_post
     if len(docs) == 1:

@@ -1,13 +1,12 @@
-"""What the note page shows besides the text: figures, outline and mind map, all from
-:mod:`jingdu.extract`."""
+"""What the note page shows besides the text: figures, outline and mind map, all from the
+note's stored :class:`~jingdu.extract.Extraction`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from jingdu.extract import outline_mermaid
-from jingdu.model import Doc
+from jingdu.extract import Extraction, outline_mermaid
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,10 @@ class OutlineNode:
     children: list[OutlineNode] = field(default_factory=list)
 
 
-def figures(extracted: dict[str, Any]) -> list[Figure]:
+def figures(extracted: Extraction) -> list[Figure]:
     """The extractor's facts as table rows."""
-    return [Figure(f["subject"] or f["surface"], float(f["value"]), f["unit"], f["sentence"], f["start"],
-                   f["surface"], f["period"] or "") for f in extracted["facts"]]
+    return [Figure(f.subject or f.surface, float(f.value), f.unit, f.sentence, f.start, f.surface, f.period or "")
+            for f in extracted.facts]
 
 
 def chart(figs: list[Figure], limit: int = 12) -> list[dict[str, Any]]:
@@ -45,20 +44,20 @@ def chart(figs: list[Figure], limit: int = 12) -> list[dict[str, Any]]:
              "shown": f.surface or f"{f.value:g}{f.unit}", "y": 8 + i * 26} for i, f in enumerate(chosen)]
 
 
-def outline(extracted: dict[str, Any]) -> OutlineNode:
+def outline(extracted: Extraction) -> OutlineNode:
     """Title, lead and sections (heading, topic sentence) of the extractor's outline as a tree."""
-    data = extracted["outline"]
-    root = OutlineNode(data["title"] or "(untitled)", 0)
-    if data.get("lead"):
-        root.children.append(OutlineNode(data["lead"][:80]))
-    for sec in data["sections"]:
-        node = OutlineNode(sec["heading"], sec["start"])
-        if sec.get("topic"):
-            node.children.append(OutlineNode(sec["topic"][:80]))
+    data = extracted.outline
+    root = OutlineNode(data.title or "(untitled)", 0)
+    if data.lead:
+        root.children.append(OutlineNode(data.lead[:80]))
+    for sec in data.sections:
+        node = OutlineNode(sec.heading, sec.start)
+        if sec.topic:
+            node.children.append(OutlineNode(sec.topic[:80]))
         root.children.append(node)
     return root
 
 
-def mermaid(doc: Doc) -> str:
+def mermaid(extracted: Extraction) -> str:
     """The note's mind map in mermaid ``mindmap`` syntax."""
-    return outline_mermaid(doc)
+    return outline_mermaid(extracted.outline)

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from jingdu.errors import InputError
-from jingdu.extract import extract
+from jingdu.errors import Forbidden, InputError
 from jingdu.web import insight, marks
-from jingdu.web.errors import ApiError
 from jingdu.web.exports import FORMATS
-from jingdu.web.pipeline import read_source, read_upload, suggest
+from jingdu.web.intake import read_source, read_upload, suggest
 from jingdu.web.render import SHOWN, render_doc
-from jingdu.web.security import csrf_ok, csrf_token
+from jingdu.web.security import csrf_ok
 from jingdu.web.store import store_of
+from jingdu.web.templating import page
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 LAYER_NAMES = {"highlight": "高亮 highlight", "bold": "加粗 bold", "red": "红字 red", "underline": "下划线 underline"}
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("csrf", csrf_token(request.app.state.secret))
-    context.setdefault("nav", name.split(".")[0])
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
-
-
-def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
-    return page(request, "error.html", status=status, status_code=status, code=code, message=message)
-
-
 def check_form(request: Request, token: str | None) -> None:
     if not csrf_ok(request.app.state.secret, token):
-        raise ApiError(403, "csrf", "the form's CSRF token is missing or wrong; reload the page and try again")
+        raise Forbidden("the form's CSRF token is missing or wrong; reload the page and try again", code="csrf")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -52,7 +38,7 @@ async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Anno
     options = request.app.state.options
     if file is not None and file.filename:
         data = await file.read(options.max_body + 1)
-        doc = read_upload(data, file.filename)
+        doc = read_upload(data, file.filename, options)
     elif url.strip():
         doc = read_source("url", url.strip(), options)
     elif text.strip():
@@ -65,15 +51,17 @@ async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Anno
 
 @router.get("/notes/{note_id}", response_class=HTMLResponse)
 def note(request: Request, note_id: str) -> HTMLResponse:
-    doc = store_of(request).doc(note_id)
-    extracted = extract(doc)
+    store = store_of(request)
+    stored = store.note(note_id)
+    doc = stored.shown
+    extracted = store.extraction(stored.id)
     figs = insight.figures(extracted)
     tree = insight.outline(extracted)
     pending = [{"layer": s.layer, "start": s.start, "end": s.end, "text": doc.span_text(s)}
                for s in marks.suggestions(doc)]
     present = [layer for layer in SHOWN if doc.spans(layer)]
-    return page(request, "note.html", doc=doc, note_id=note_id, body=render_doc(doc), figures=figs,
-                bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(doc), pending=pending,
+    return page(request, "note.html", doc=doc, note_id=stored.id, body=render_doc(doc), figures=figs,
+                bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(extracted), pending=pending,
                 layers=[(k, LAYER_NAMES[k]) for k in SHOWN], present=present, nav="note")
 
 

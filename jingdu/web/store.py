@@ -1,27 +1,36 @@
-"""What the web app needs from the bank, behind one small interface.
+"""What the workbench needs from the bank, through the bank's public functions only.
 
-:class:`Store` is implemented by :class:`jingdu.web.bankstore.BankStore` over the real bank
-(:mod:`jingdu.bank`); :func:`open_store` opens it.  The bank keeps the user's marks; the
-suggestions a user rejected live in the web app's own table (:class:`MarkTable`).
+The bank's connection is shared by the server's worker threads, so every call holds one lock.
+Notes are named by the bank's id everywhere (URLs, API answers, marks, rejections).
 """
 
 from __future__ import annotations
 
-import sqlite3
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, TypeVar
 
 from fastapi import Request
 
+from jingdu.bank import Bank, StoredNote
+from jingdu.bank.export import collect, export_anki
+from jingdu.bank.search import KINDS
+from jingdu.errors import InvalidRequest, NotFound
+from jingdu.extract import Extraction
 from jingdu.model import Doc
+from jingdu.web import exports
+from jingdu.web.exports import Export
 from jingdu.web.marks import MarkSet
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class NoteRow:
-    id: str
+    id: int
     title: str
     account: str = ""
     published: str = ""
@@ -31,7 +40,7 @@ class NoteRow:
 
 @dataclass(frozen=True)
 class Hit:
-    note_id: str
+    note_id: int
     kind: str
     text: str
     title: str = ""
@@ -39,90 +48,138 @@ class Hit:
     end: int | None = None
     themes: tuple[str, ...] = ()
     source: str = ""
-    item_id: str = ""
+    item_id: int = 0
+    roles: tuple[str, ...] = ()
+    origin: str = "auto"
 
 
 @dataclass(frozen=True)
 class CardView:
-    id: str
+    id: int
     front: str
     back: str
-    note_id: str = ""
+    note_id: int = 0
     kind: str = ""
     due: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Export:
-    data: bytes
-    media_type: str
-    filename: str
+def _hit(h: Any) -> Hit:
+    note = h.note or {}
+    return Hit(int(note.get("id") or 0), h.kind, h.text, str(note.get("title") or ""), h.start, h.end,
+               tuple(h.themes or ()), str(note.get("source") or ""), int(h.id), tuple(h.roles or ()), h.origin)
 
 
-class Store(Protocol):
-    def add(self, doc: Doc) -> str: ...
-    def doc(self, note_id: str) -> Doc: ...
-    def recent(self, n: int) -> list[NoteRow]: ...
-    def search(self, query: str, kind: str = "", theme: str = "", source: str = "", limit: int = 50) -> list[Hit]: ...
-    def facets(self) -> dict[str, list[str]]: ...
-    def themes(self) -> list[tuple[str, int]]: ...
-    def theme_items(self, theme: str, limit: int = 200) -> list[Hit]: ...
-    def marks(self, note_id: str) -> MarkSet: ...
-    def set_marks(self, note_id: str, marks: MarkSet) -> None: ...
-    def due(self, limit: int) -> list[CardView]: ...
-    def review(self, card_id: str, rating: int) -> dict[str, object]: ...
-    def export(self, fmt: str, note_ids: list[str], theme: str = "") -> Export: ...
-
-
-class MarkTable:
-    """The web app's ``web_marks`` table: the suggestions a user rejected, per note.
-
-    (The table's ``kind`` column also allows ``user`` rows; the user's own marks are kept by the
-    bank, so only ``rejected`` rows are written.)
-    """
-
-    SQL = """CREATE TABLE IF NOT EXISTS web_marks (
-        note_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'rejected')),
-        layer TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, tag TEXT)"""
+class Store:
+    """The bank at ``path``, as the workbench uses it."""
 
     def __init__(self, path: str | Path) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-        self.lock = threading.Lock()
-        with self.lock:
-            self.con.execute("PRAGMA busy_timeout = 30000")
-            self.con.execute(self.SQL)
-            self.con.execute("CREATE INDEX IF NOT EXISTS web_marks_note ON web_marks(note_id)")
+        self.bank = Bank(path)
+        self.lock = threading.RLock()
 
-    def rejected(self, note_id: str) -> tuple[tuple[str, int, int], ...]:
-        """The (layer, start, end) of the suggestions rejected on ``note_id``."""
+    def _locked(self, fn: Callable[[], T]) -> T:
         with self.lock:
-            rows = self.con.execute('SELECT layer, start, "end" FROM web_marks WHERE note_id = ? '
-                                    "AND kind = 'rejected'", (note_id,)).fetchall()
-        return tuple(sorted((layer, s, e) for layer, s, e in rows))
+            return fn()
 
-    def set_rejected(self, note_id: str, rejected: tuple[tuple[str, int, int], ...]) -> None:
-        """Replace the note's rows with ``rejected``."""
-        rows = [(note_id, "rejected", layer, s, e, None) for layer, s, e in rejected]
-        with self.lock:
-            self.con.execute("BEGIN IMMEDIATE")
-            try:
-                self.con.execute("DELETE FROM web_marks WHERE note_id = ?", (note_id,))
-                self.con.executemany('INSERT INTO web_marks (note_id, kind, layer, start, "end", tag) '
-                                     "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-            self.con.execute("COMMIT")
+    # -- notes -----------------------------------------------------------------------------
+    def add(self, doc: Doc) -> int:
+        """Store a note; returns the bank's id (the same note added again keeps its id)."""
+        _status, note = self._locked(lambda: self.bank.add_doc(doc))
+        return note
+
+    def note(self, ref: str | int) -> StoredNote:
+        return self._locked(lambda: self.bank.note(_ref(ref)))
+
+    def doc(self, ref: str | int) -> Doc:
+        return self.note(ref).shown
+
+    def extraction(self, ref: str | int) -> Extraction:
+        return self._locked(lambda: self.bank.extraction(_ref(ref)))
+
+    def recent(self, n: int) -> list[NoteRow]:
+        recs = self._locked(lambda: self.bank.recent_notes(n))
+        return [NoteRow(int(r["id"]), r["title"] or r["note_id"] or str(r["id"]), r.get("source") or "",
+                        r.get("published") or "", tuple(r.get("tags") or ()), tuple(r.get("themes") or ()))
+                for r in recs]
+
+    # -- search ----------------------------------------------------------------------------
+    def search(self, query: str, kind: str = "", theme: str = "", source: str = "", limit: int = 50) -> list[Hit]:
+        if query.strip():
+            hits = self._locked(lambda: self.bank.search(query, kind=kind or None, theme=theme or None,
+                                                         source=source or None, limit=limit))
+        else:
+            hits = self._locked(lambda: self.bank.items(kind=kind or None, theme=theme or None,
+                                                        source=source or None, limit=limit))
+        return [_hit(h) for h in hits]
+
+    def facets(self) -> dict[str, list[str]]:
+        return {"kind": list(KINDS), "theme": [t for t, _ in self.themes()], "source": self._locked(self.bank.sources)}
+
+    def themes(self) -> list[tuple[str, int]]:
+        stats = self._locked(self.bank.stats)
+        return [(str(k), int(v)) for k, v in stats.get("themes", {}).items()]
+
+    def theme_items(self, theme: str, limit: int = 200) -> list[Hit]:
+        return [_hit(h) for h in self._locked(lambda: self.bank.items(theme=theme, limit=limit))]
+
+    # -- marks -----------------------------------------------------------------------------
+    def marks(self, ref: str | int) -> MarkSet:
+        stored = self.note(ref)
+        return MarkSet(tuple(sorted(stored.user)), stored.rejected)
+
+    def set_marks(self, ref: str | int, marks: MarkSet) -> None:
+        self._locked(lambda: self.bank.set_marks(_ref(ref), marks.user, marks.rejected))
+
+    # -- review ----------------------------------------------------------------------------
+    def due(self, limit: int) -> list[CardView]:
+        def read() -> list[CardView]:
+            out = []
+            for c in self.bank.due_cards(limit=limit):
+                note = self.bank.item(c.item).get("note", {})
+                out.append(CardView(c.id, c.front, c.back, int(note.get("id") or 0), c.kind, c.due,
+                                    {"title": c.source, "context": c.context}))
+            return out
+
+        return self._locked(read)
+
+    def review(self, card_id: str, rating: int) -> dict[str, object]:
+        if not str(card_id).isdigit():
+            raise NotFound(f"no card {card_id!r}")
+        return dict(self._locked(lambda: self.bank.review(int(card_id), rating)))
+
+    # -- export ----------------------------------------------------------------------------
+    def export(self, fmt: str, refs: list[str], theme: str = "", suggestions: bool = True) -> Export:
+        if fmt == "anki":
+            return self._locked(lambda: self._anki(theme, refs))
+        if fmt == "collection":
+            if not theme:
+                raise InvalidRequest("a theme collection needs a theme")
+            text = self._locked(lambda: collect(self.bank, theme))
+            return Export(text.encode("utf-8"), "text/markdown; charset=utf-8", f"{exports.safe_name(theme)}.md")
+        ids = [_ref(r) for r in refs] or [r["id"] for r in self._locked(lambda: self.bank.notes(theme or None))]
+        docs = [self._locked(lambda i=i: self.bank.export_doc(i, suggestions)) for i in ids]
+        return exports.export(fmt, docs, name=theme or (docs[0].meta.id if len(docs) == 1 else "jingdu"))
+
+    def _anki(self, theme: str, refs: list[str]) -> Export:
+        notes = frozenset(str(self.bank.resolve(_ref(r))) for r in refs) if refs else None
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "deck.apkg"
+            export_anki(self.bank, out, theme=theme or None, notes=notes)
+            data = out.read_bytes()
+        name = theme or (refs[0] if len(refs) == 1 else "jingdu")
+        return Export(data, "application/octet-stream", f"{exports.safe_name(name)}.apkg")
+
+
+def _ref(ref: str | int) -> int:
+    """A note is named by the bank's id in the workbench's URLs."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return int(ref)
+    raise NotFound(f"no note {ref!r}: notes are named by their number in the bank")
 
 
 def open_store(db_path: str | Path) -> Store:
     """The bank at ``db_path``."""
-    from jingdu.web.bankstore import BankStore  # bankstore builds on this module's types
-
-    return BankStore(db_path)
+    return Store(db_path)
 
 
 def store_of(request: Request) -> Store:

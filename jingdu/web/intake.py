@@ -1,12 +1,14 @@
-"""From what a user gives (text, HTML, Markdown, a URL, a file) to a note with suggestions."""
+"""What a visitor gives (text, HTML, Markdown, a URL, a file) to a note with suggestions, through
+:mod:`jingdu.pipeline`."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
-from jingdu.annotate import annotate as default_annotator
-from jingdu.errors import InputError, JingduError
-from jingdu.ingest import IngestOptions, load, load_bytes, load_text
+from jingdu import pipeline
+from jingdu.errors import InputError, InvalidRequest, JingduError
+from jingdu.ingest import IngestOptions
 from jingdu.model import Doc
 from jingdu.web.options import WebOptions
 
@@ -15,24 +17,29 @@ log = logging.getLogger("jingdu.web")
 SOURCE_KEYS: dict[str, str] = {"text": "auto", "html": "html", "markdown": "md", "url": "url"}
 
 
+def _options(options: WebOptions, fmt: str = "auto") -> pipeline.PipelineOptions:
+    return pipeline.PipelineOptions(IngestOptions(max_bytes=options.max_body * 4, fmt=fmt), annotate=options.annotate,
+                                    annotator=options.annotator, extract=False)
+
+
 def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> Doc:
     """Read one input; ``kind`` is a key of :data:`SOURCE_KEYS`."""
     if kind not in SOURCE_KEYS:
-        raise InputError(f"give one of {', '.join(SOURCE_KEYS)}")
+        raise InvalidRequest(f"give one of {', '.join(SOURCE_KEYS)}")
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"{kind!r} is empty")
     if kind == "url":
         if not options.allow_url:
-            raise InputError("reading from a URL is turned off on this server")
+            raise InvalidRequest("reading from a URL is turned off on this server", status=403, code="forbidden")
         if not value.startswith(("http://", "https://")):
             raise InputError("only http(s) URLs can be read")
-        return load(value.strip(), IngestOptions(max_bytes=options.max_body * 4))
-    return load_text(value, name, IngestOptions(fmt=SOURCE_KEYS[kind]))
+        return pipeline.read(value.strip(), _options(options))
+    return pipeline.read_text(value, name, _options(options, SOURCE_KEYS[kind]))
 
 
-def read_upload(data: bytes, filename: str) -> Doc:
+def read_upload(data: bytes, filename: str, options: WebOptions) -> Doc:
     """Read an uploaded file (its format told by its name and bytes)."""
-    return load_bytes(data, filename)
+    return pipeline.read_bytes(data, filename, _options(options))
 
 
 def suggest(doc: Doc, options: WebOptions) -> Doc:
@@ -43,21 +50,19 @@ def suggest(doc: Doc, options: WebOptions) -> Doc:
     """
     if not options.annotate:
         return doc
-    annotate = options.annotator or default_annotator
     try:
-        out = annotate(doc)
+        return pipeline.process(doc, replace(_options(options), extract=False)).doc
     except JingduError as exc:
         log.warning("no suggestions: %s", exc)
         return doc
-    return out if isinstance(out, Doc) and out.text == doc.text else doc
 
 
 def body_source(body: dict[str, object]) -> tuple[str, str]:
     """The (key, value) of a JSON body holding exactly one source key."""
     given = [k for k in SOURCE_KEYS if k in body]
     if len(given) != 1:
-        raise InputError(f"give exactly one of {', '.join(repr(k) for k in SOURCE_KEYS)}")
+        raise InvalidRequest(f"give exactly one of {', '.join(repr(k) for k in SOURCE_KEYS)}")
     value = body[given[0]]
     if not isinstance(value, str):
-        raise InputError(f"{given[0]!r} must be a string")
+        raise InvalidRequest(f"{given[0]!r} must be a string")
     return given[0], value

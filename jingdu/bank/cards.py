@@ -1,0 +1,74 @@
+"""The bank's review cards: made from quote and fact items when first asked for, scheduled by
+FSRS (:mod:`jingdu.review` has the card faces and the scheduler; this module the SQL)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any, Protocol
+
+from fsrs import Card, Rating
+
+from jingdu.bank.schema import write_tx
+from jingdu.errors import InvalidRequest, NotFound
+from jingdu.review import RATINGS, ReviewCard, faces, now_or, scheduler
+
+
+class _Items(Protocol):
+    con: sqlite3.Connection
+
+    def item(self, item_id: int) -> dict[str, Any]: ...
+    def note_terms(self, note: int) -> list[str]: ...
+
+
+def _new_cards(con: sqlite3.Connection, n: int) -> None:
+    rows = con.execute(
+        "SELECT i.id, i.kind FROM items i LEFT JOIN cards c ON c.item = i.id"
+        " WHERE c.id IS NULL AND i.kind IN ('quote', 'fact') ORDER BY i.id LIMIT ?", (n,)).fetchall()
+    if not rows:
+        return
+    with write_tx(con):
+        for r in rows:
+            card = Card(card_id=r["id"])
+            con.execute("INSERT OR IGNORE INTO cards (item, kind, fsrs, due) VALUES (?,?,?,?)",
+                        (r["id"], "qa" if r["kind"] == "fact" else "cloze", card.to_json(), card.due.isoformat()))
+
+
+def due_cards(bank: _Items, limit: int | None = None, now: datetime | None = None) -> list[ReviewCard]:
+    """Cards due at ``now`` (new items get their card here), oldest due first."""
+    con = bank.con
+    when = now_or(now).isoformat()
+    due = con.execute("SELECT COUNT(*) FROM cards WHERE due <= ?", (when,)).fetchone()[0]
+    if limit is None or due < limit:
+        _new_cards(con, (limit or 20) - due)
+        when = max(when, now_or(None).isoformat())
+    sql = "SELECT id, item, due FROM cards WHERE due <= ? ORDER BY due, id"
+    rows = con.execute(sql + (" LIMIT ?" if limit else ""), (when, limit) if limit else (when,)).fetchall()
+    out = []
+    for r in rows:
+        item = bank.item(r["item"])
+        kind, front, back = faces(item, bank.note_terms(item["note"]["id"]))
+        source = f"{item['note']['title']} · {item['note']['source']}".strip(" ·")
+        out.append(ReviewCard(r["id"], r["item"], kind, front, back, item["text"], source, r["due"]))
+    return out
+
+
+def review(con: sqlite3.Connection, card_id: int, rating: int | Rating, now: datetime | None = None,
+           duration_ms: int | None = None) -> dict[str, Any]:
+    """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""
+    value = int(rating)
+    if value not in RATINGS:
+        raise InvalidRequest(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating!r}")
+    with write_tx(con):
+        row = con.execute("SELECT c.fsrs, i.key FROM cards c JOIN items i ON i.id = c.item WHERE c.id = ?",
+                          (card_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no card {card_id}")
+        card, log = scheduler().review_card(Card.from_json(row["fsrs"]), Rating(value), now_or(now), duration_ms)
+        con.execute("UPDATE cards SET fsrs = ?, due = ? WHERE id = ?", (card.to_json(), card.due.isoformat(), card_id))
+        con.execute("INSERT INTO review_log (card, item_key, rating, reviewed_at, duration_ms, log)"
+                    " VALUES (?,?,?,?,?,?)", (card_id, row["key"], value, log.review_datetime.isoformat(),
+                                              duration_ms, log.to_json()))
+    return {"card": card_id, "rating": RATINGS[value], "due": card.due.isoformat(),
+            "state": json.loads(card.to_json())["state"]}
