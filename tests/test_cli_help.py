@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 import typer.main
@@ -13,8 +15,9 @@ runner = CliRunner()
 
 
 def _commands(group: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    # (Typer ships its own copy of click, so a group is told by its commands, not by click.Group)
     out = [(path, group)]
-    if isinstance(group, click.Group):
+    if hasattr(group, "commands"):
         for name, cmd in group.commands.items():
             out += _commands(cmd, (*path, name))
     return out
@@ -35,3 +38,23 @@ def test_every_stage_registers_commands() -> None:
 
     for name in COMMAND_MODULES:
         assert hasattr(importlib.import_module(f"jingdu.cli.{name}"), "register")
+
+
+def _documented() -> str:
+    root = Path(__file__).resolve().parents[1]
+    return "\n".join(p.read_text(encoding="utf-8") for p in [root / "README.md", *sorted((root / "docs").glob("*.md"))])
+
+
+LEAVES = [(p, c) for p, c in COMMANDS if p and not hasattr(c, "commands")]
+
+
+def test_every_command_is_collected() -> None:
+    assert len(LEAVES) >= 20 and ("bank", "add") in [p for p, _ in LEAVES]
+
+
+@pytest.mark.parametrize(("path", "command"), LEAVES, ids=[" ".join(p) for p, _ in LEAVES])
+def test_command_is_documented(path: tuple[str, ...], command: click.Command) -> None:
+    """Each command is named in the README or docs/ (`jingdu bank add`, or in the table as `bank add`)."""
+    words = " ".join(path)
+    text = _documented()
+    assert f"jingdu {words}" in text or f"`{words}" in text, f"jingdu {words} is not documented in README.md or docs/"

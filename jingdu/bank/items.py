@@ -101,8 +101,8 @@ def _red_inside(doc: Doc, start: int, end: int) -> list[list[int]]:
 
 
 def _origin(doc: Doc, layer: str, start: int, end: int) -> str:
-    """``user`` when a user's mark of ``layer`` covers ``[start, end)``."""
-    return "user" if any(s.origin == "user" and s.start <= start and end <= s.end for s in doc.spans(layer)) \
+    """``user`` when a user's mark of ``layer`` falls on ``[start, end)``."""
+    return "user" if any(s.origin == "user" and s.start < end and start < s.end for s in doc.spans(layer)) \
         else "auto"
 
 
@@ -115,8 +115,9 @@ def _lines(doc: Doc, ex: Extraction) -> list[Item]:
         covered.append((q.start, q.end))
     for sp in doc.spans("highlight"):
         text = doc.text[sp.start:sp.end].strip()
-        own = sp.origin == "user"  # the user's own mark is always an item of its own
-        if own or (len(text) >= 6 and not any(s <= sp.start and sp.end <= e for s, e in covered)):
+        if any(s <= sp.start and sp.end <= e for s, e in covered):
+            continue  # the sentence around it is the item (its origin says whose mark it holds)
+        if len(text) >= (1 if sp.origin == "user" else 6):  # any mark of the user's own is an item
             out.append(Item("quote", text, sp.start, sp.end, {"pattern": "highlight", "origin": sp.origin},
                             ("quote",), "user" if sp.origin == "user" else "auto"))
     for f in ex.facts:
