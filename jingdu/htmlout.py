@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import nh3
 
-from jingdu.model import Block, Doc, Span
+from jingdu.model import HIGHLIGHT_COLOUR, Block, Doc, Span
 from jingdu.notation import _block_spans, parse_inline, render_inline
 
 ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "hr", "mark", "strong", "span",
@@ -25,7 +25,7 @@ ALLOWED_ATTRS = {"*": {"class", "data-origin", "data-o", "data-b"}, "a": {"href"
 CSS = """
 body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:17px/1.9 "Noto Serif CJK SC","Songti SC",serif;color:#222}
 h1{font-size:1.6rem;line-height:1.4} blockquote{color:#666;border-left:3px solid #ddd;margin:0;padding-left:1rem}
-mark.hl{background:#fff88f;color:inherit} span.red{color:#ff0000} span.color{color:#00aaff}
+mark.hl{background:"""+HIGHLIGHT_COLOUR+""";color:inherit} span.red{color:#ff0000} span.color{color:#00aaff}
 mark.background{background:rgba(240,200,0,.2)} [data-origin=model]{outline:1px dashed #c90;outline-offset:1px}
 pre{background:#f6f6f6;padding:.8rem;overflow:auto} img{max-width:100%}
 """

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jingdu.errors import InputError
-from jingdu.model import BLOCK_KINDS, TEXT_BLOCKS, Block, Doc, Meta, Span, SpanError
+from jingdu.model import BLOCK_KINDS, SCORED_LAYERS, TEXT_BLOCKS, Block, Doc, Meta, Span, SpanError
 
 SCHEMA = "jingdu.note/1"
 
@@ -54,7 +54,7 @@ def to_dict(doc: Doc, *, layout: bool = True) -> dict[str, Any]:
                 item["digest"] = b.digest
         blocks.append(item)
     layers = {name: [span_dict(s) for s in spans] for name, spans in doc.layers.items()}
-    for name in ("highlight", "bold", "red"):
+    for name in SCORED_LAYERS:
         layers.setdefault(name, [])
     return {"schema": SCHEMA, "meta": doc.meta.to_dict(), "text": doc.text, "blocks": blocks, "layers": layers}
 

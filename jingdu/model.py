@@ -20,8 +20,8 @@ from types import MappingProxyType
 
 #: The three layers a reader marks and the referee scores.
 SCORED_LAYERS: tuple[str, ...] = ("highlight", "bold", "red")
-#: Layers with a meaning of their own; any other name (``color``, ``mark``, ``link`` …) is kept.
-KNOWN_LAYERS: tuple[str, ...] = (*SCORED_LAYERS, "underline", "color", "background", "link", "void")
+#: The yellow of the reader's highlight (``<span style="background:#fff88f">``).
+HIGHLIGHT_COLOUR = "#fff88f"
 #: Where a span came from: the note as read, a model's suggestion, or the user's own mark.
 ORIGINS: tuple[str, ...] = ("note", "model", "user")
 
@@ -212,10 +212,6 @@ class Doc:
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
-
-    def text_blocks(self, kinds: Iterable[str] = ("paragraph", "heading", "quote", "html")) -> Iterator[Block]:
-        wanted = set(kinds)
-        return (b for b in self.blocks if b.kind in wanted and b.end > b.start)
 
     @property
     def title(self) -> str:

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from jingdu.model import TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
+from jingdu.model import HIGHLIGHT_COLOUR, TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
 
-HIGHLIGHT_TAG = '<span style="background:#fff88f">'
+HIGHLIGHT_TAG = f'<span style="background:{HIGHLIGHT_COLOUR}">'
 DEFAULT_TAGS: dict[str, str] = {
     "highlight": HIGHLIGHT_TAG,
     "bold": "<strong>",
@@ -50,7 +50,7 @@ class NotationError(ValueError):
 def _layer_of(tag: str, attrs: dict[str, str]) -> str:
     style = attrs.get("style", "").replace(" ", "").lower()
     if tag == "span":
-        if "background:#fff88f" in style:
+        if f"background:{HIGHLIGHT_COLOUR}" in style:
             return "highlight"
         return "background" if "background" in style else "html"
     if tag == "mark":

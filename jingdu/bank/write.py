@@ -33,9 +33,10 @@ from jingdu.bank.items import (
     shown,
     spans_of,
 )
-from jingdu.extract import Extraction, extract
+from jingdu.extract import Extraction
 from jingdu.jsonio import from_dict
 from jingdu.model import Doc, Span
+from jingdu.pipeline import process
 
 Rejected = tuple[tuple[str, int, int], ...]
 #: Marks a rejected suggestion while it is re-anchored with the marks.
@@ -57,6 +58,13 @@ def now_iso() -> str:
 
 def _j(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def extract(doc: Doc) -> Extraction:
+    """The note's extraction, through the one pipeline."""
+    extraction = process(doc).extraction
+    assert extraction is not None
+    return extraction
 
 
 def load_stored(raw: str) -> tuple[Doc, Rejected]:

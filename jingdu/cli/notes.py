@@ -14,11 +14,11 @@ from jingdu.cli.common import OUT_HELP, fail, out_console, write_batch
 from jingdu.convert import extension, render
 from jingdu.errors import JingduError
 from jingdu.ingest import IngestOptions
-from jingdu.model import Doc
+from jingdu.model import HIGHLIGHT_COLOUR, SCORED_LAYERS, Doc
 from jingdu.notation import write_note
 from jingdu.pipeline import PipelineOptions, read
 
-LAYER_STYLES = {"highlight": "on #fff88f", "bold": "bold", "red": "#ff0000", "underline": "underline"}
+LAYER_STYLES = {"highlight": f"on {HIGHLIGHT_COLOUR}", "bold": "bold", "red": "#ff0000", "underline": "underline"}
 
 
 class OutFormat(StrEnum):
@@ -102,7 +102,7 @@ def demo(
     source = resources.files("jingdu.examples").joinpath("sample.md").read_text(encoding="utf-8")
     doc = annotate(read_text(source, "sample.md"))
     out_console.print(styled(doc))
-    counts = ", ".join(f"{layer} {len(doc.spans(layer))}" for layer in ("highlight", "bold", "red"))
+    counts = ", ".join(f"{layer} {len(doc.spans(layer))}" for layer in SCORED_LAYERS)
     out_console.print(f"\n[dim]marks: {counts}[/dim]")
     if save is not None:
         from jingdu.fsutil import write_atomic

@@ -19,7 +19,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from jingdu.errors import InputError
-from jingdu.model import DocBuilder, Span
+from jingdu.model import HIGHLIGHT_COLOUR, DocBuilder, Span
 
 #: Elements whose content is never article text.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "svg", "button", "input", "select", "textarea",
@@ -41,7 +41,7 @@ COLOR_NAMES = {"red": (255, 0, 0), "black": (0, 0, 0), "white": (255, 255, 255),
 RED_MIN_R, RED_MAX_GB = 150, 90
 #: Text colours that are not marks (body text in black and greys).
 PLAIN_MAX_CHANNEL_SPREAD = 24
-HIGHLIGHT_BG = "#fff88f"
+HIGHLIGHT_BG = HIGHLIGHT_COLOUR
 #: Strings that only WeChat article pages (and their error pages) contain.
 WECHAT_MARKERS = ('id="js_content"', "id='js_content'", "var msg_title", "weui-msg__title", "mesg-block",
                   "rich_media_title", 'content="微信公众平台"')
