@@ -334,15 +334,19 @@ class Bank:
         return self.set_marks(ref, spans, self.note(ref).rejected)
 
     # -- numbers --------------------------------------------------------------------------
+    def themes(self) -> list[tuple[str, int]]:
+        """Each theme with its number of items, the largest first."""
+        return [(r[0], r[1]) for r in self.con.execute(
+            "SELECT theme, COUNT(*) FROM item_themes GROUP BY theme ORDER BY COUNT(*) DESC, theme")]
+
     def stats(self) -> dict[str, Any]:
         c = self.con
         kinds = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM items GROUP BY kind")}
-        themes = {r[0]: r[1] for r in c.execute(
-            "SELECT theme, COUNT(*) FROM item_themes GROUP BY theme ORDER BY COUNT(*) DESC")}
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        user = sum(len(spans_of(load_stored(r[0])[0], "user")) for r in c.execute("SELECT doc FROM notes"))
+        user = one("SELECT COUNT(*) FROM notes, json_each(notes.doc, '$.layers') AS layer, json_each(layer.value) AS s"
+                   " WHERE json_extract(s.value, '$.origin') = 'user'")
         return {"path": str(self.path), "notes": one("SELECT COUNT(*) FROM notes"),
-                "items": one("SELECT COUNT(*) FROM items"), "kinds": kinds, "themes": themes,
+                "items": one("SELECT COUNT(*) FROM items"), "kinds": kinds, "themes": dict(self.themes()),
                 "user_marks": user, "orphans": one("SELECT COUNT(*) FROM orphans"),
                 "cards": one("SELECT COUNT(*) FROM cards"), "reviews": one("SELECT COUNT(*) FROM review_log")}
 

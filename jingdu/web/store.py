@@ -116,8 +116,7 @@ class Store:
         return {"kind": list(KINDS), "theme": [t for t, _ in self.themes()], "source": self._locked(self.bank.sources)}
 
     def themes(self) -> list[tuple[str, int]]:
-        stats = self._locked(self.bank.stats)
-        return [(str(k), int(v)) for k, v in stats.get("themes", {}).items()]
+        return self._locked(self.bank.themes)
 
     def theme_items(self, theme: str, limit: int = 200) -> list[Hit]:
         return [_hit(h) for h in self._locked(lambda: self.bank.items(theme=theme, limit=limit))]
