@@ -42,13 +42,22 @@ def _user_words(bank: Bank, note: int) -> list[str]:
     return [doc.span_text(s) for s in doc.all_spans() if s.origin == "user"]
 
 
+def _mark_words(bank: Bank, src: Path, layer: str, words: str = "丙丁", nth: int = 0) -> int:
+    """Add ``src`` and mark the ``nth`` occurrence of ``words`` as the user's; the note's id."""
+    note = bank.add_paths([str(src)], jobs=1).notes[0]
+    text = bank.get_doc(note).text
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(words, i + 1)
+    bank.set_user_marks(note, [Span(i, i + len(words), layer, None, "user")])
+    return note
+
+
 # -- user marks follow their words --------------------------------------------------------------
 def test_a_user_mark_follows_its_words_when_the_text_changes(tmp_path: Path) -> None:
     src = _json_note(tmp_path / "words.json", WORDS)
     with Bank(tmp_path / "b.db") as bank:
-        note = bank.add_paths([str(src)], jobs=1).notes[0]
-        i = WORDS.index("丙丁")
-        bank.set_user_marks(note, [Span(i, i + 2, "highlight", None, "user")])
+        note = _mark_words(bank, src, "highlight")
         _json_note(src, "新增前缀。" + WORDS)
         report = bank.add_paths([str(src)], jobs=1)
         assert report.updated == 1 and report.notes == [note]
@@ -58,9 +67,7 @@ def test_a_user_mark_follows_its_words_when_the_text_changes(tmp_path: Path) -> 
 def test_a_user_mark_whose_words_are_gone_is_an_orphan_not_moved(tmp_path: Path) -> None:
     src = _json_note(tmp_path / "words.json", WORDS)
     with Bank(tmp_path / "b.db") as bank:
-        note = bank.add_paths([str(src)], jobs=1).notes[0]
-        i = WORDS.index("丙丁")
-        bank.set_user_marks(note, [Span(i, i + 2, "bold", None, "user")])
+        note = _mark_words(bank, src, "bold")
         _json_note(src, WORDS.replace("丙丁", "ＸＹ"))
         report = bank.add_paths([str(src)], jobs=1)
         assert _user_words(bank, note) == []
@@ -72,9 +79,7 @@ def test_a_repeated_quote_is_placed_by_its_context_or_orphaned(tmp_path: Path) -
     text = "一是抓落实，二是抓落实，三是促发展。"
     src = _json_note(tmp_path / "words.json", text)
     with Bank(tmp_path / "b.db") as bank:
-        note = bank.add_paths([str(src)], jobs=1).notes[0]
-        second = text.index("抓落实", 3)
-        bank.set_user_marks(note, [Span(second, second + 3, "red", None, "user")])
+        note = _mark_words(bank, src, "red", "抓落实", nth=1)
         _json_note(src, "前言。" + text.replace("一是", "首先是").replace("三是", "再次是"))
         bank.add_paths([str(src)], jobs=1)
         doc = bank.get_doc(note)
