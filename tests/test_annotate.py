@@ -105,6 +105,21 @@ def test_bad_model_is_a_clear_error(tmp_path: Path) -> None:
         load_model(tmp_path / "missing.json")
 
 
+def test_retired_red_gamma_is_read_only_when_it_changed_nothing(tmp_path: Path, style_model) -> None:
+    """Older files carry the red account-prior weight ``red_gamma``: 0 (no shift) loads, anything else is refused."""
+    from jingdu.errors import ModelError
+
+    data = style_model.to_dict()
+    for gamma, loads in ((0.0, True), (1.0, False)):
+        path = tmp_path / f"gamma{gamma}.json"
+        path.write_text(json.dumps({**data, "thresholds": {**data["thresholds"], "red_gamma": gamma}}), encoding="utf-8")
+        if loads:
+            assert load_model(path).thresholds == style_model.thresholds
+        else:
+            with pytest.raises(ModelError, match="red_gamma"):
+                load_model(path)
+
+
 NEW_ARTICLE = """# 湖畔小城的新公园
 
 > 示例日报微信公众号 [原文链接](https://example.com/park)

@@ -24,12 +24,27 @@ def model(data: tuple[np.ndarray, np.ndarray]) -> Trees:
     return fit(["a", "b", "c", "d"], *data)
 
 
-def test_scores_equal_scikit_learn(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
+def _discrete() -> tuple[np.ndarray, np.ndarray]:
+    """Few distinct values per feature (bins at midpoints), a constant column, rare positives."""
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.integers(0, 6, 2000), rng.integers(0, 40, 2000) / 8, np.ones(2000),
+                         rng.random(2000) < 0.3]).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] * X[:, 3] + rng.normal(size=2000) > 6).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("kind", ["continuous", "discrete"])
+def test_trees_are_grown_as_scikit_learn_grows_them(kind: str, model: Trees,
+                                                     data: tuple[np.ndarray, np.ndarray]) -> None:
+    """The numpy booster follows HistGradientBoostingClassifier: the same probabilities (to float
+    noise) on quantile-binned and on midpoint-binned features."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    X, y = data
+    X, y = data if kind == "continuous" else _discrete()
+    mine = model if kind == "continuous" else fit(["a", "b", "c", "d"], X, y)
     clf = HistGradientBoostingClassifier(**PARAMS, early_stopping=False, random_state=0).fit(X, y)
-    assert np.allclose(model.proba(X), clf.predict_proba(X)[:, 1], atol=1e-9)
+    assert np.allclose(mine.proba(X), clf.predict_proba(X)[:, 1], atol=1e-9)
+    assert len(mine.trees) == PARAMS["max_iter"] and any(len(t.value) == 7 for t in mine.trees)
 
 
 def test_json_round_trip_keeps_scores(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
@@ -67,7 +82,6 @@ def test_one_class_gives_a_constant_model() -> None:
 
 def test_blend_averages_logits_and_round_trips(model: Trees, data: tuple[np.ndarray, np.ndarray]) -> None:
     from jingdu.annotate.linear import fit as fit_linear
-    from jingdu.annotate.trees import Blend
 
     X, y = data
     lin = fit_linear(list(model.names), X, y, C=1.0)
@@ -84,12 +98,9 @@ def test_bad_blend_is_rejected(parts: list[object]) -> None:
         scorer_from_dict({"kind": "blend", "parts": parts})
 
 
-def test_blend_probabilities_use_the_texts_of_an_ngram_member(model: Trees) -> None:
-    """A blend's probability is the sigmoid of its mean logit, character n-grams of a member included."""
-    lin = Linear(model.names, np.zeros(4), 0.0, ngrams={"要": 2.0})
-    blend = Blend([model, lin])
-    X = np.zeros((2, 4))
-    texts = ["必须要坚持", "天气晴朗"]
-    p = blend.proba(X, texts)
-    assert np.allclose(p, 1.0 / (1.0 + np.exp(-blend.logits(X, texts))))
-    assert p[0] > p[1]
+def test_logistic_model_files_with_ngram_weights_are_refused() -> None:
+    """Older files carry an empty character n-gram table (read as before); weights in it are refused."""
+    data = {"names": ["a"], "weights": [1.0], "intercept": 0.5, "ngrams": {}}
+    assert isinstance(scorer_from_dict(data), Linear)
+    with pytest.raises(ValueError, match="n-gram"):
+        scorer_from_dict({**data, "ngrams": {"要": 2.0}})

@@ -9,7 +9,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-LAYERS = ("highlight", "red", "bold")
 PSEUDO = 30.0
 
 
@@ -19,7 +18,7 @@ def account_key(account: str) -> str:
 
 @dataclass
 class Rates:
-    """Per account: [positives, candidates] for each layer of :data:`LAYERS` (6 numbers)."""
+    """Per account: [positives, candidates] for highlight, red and bold (6 numbers)."""
 
     counts: dict[str, list[float]] = field(default_factory=dict)
 

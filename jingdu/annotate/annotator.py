@@ -1,4 +1,4 @@
-"""The annotator: training, prediction and the model file.
+"""The annotator: prediction and the model file (training is :mod:`jingdu.annotate.training`).
 
 A :class:`Model` is three scorers (highlight sentences, red term occurrences, bold candidates;
 each a logistic model, boosted trees or a blend of both, see :mod:`jingdu.annotate.trees`), two
@@ -21,11 +21,15 @@ from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.lexicon import TermStats
+from jingdu.annotate.spans import greedy
 from jingdu.annotate.trees import Scorer, scorer_from_dict
 from jingdu.model import Doc, Span
 
 FORMAT = "jingdu-annotator"
 VERSION = 4  # 4: red term statistics hold the notes in which a term occurs (present, doc_rate)
+#: Thresholds of older files that are no longer used: ``red_gamma`` (a weight of the account prior
+#: in the red decision) is read only when it is 0, where it changed nothing.
+_RETIRED = ("red_gamma",)
 
 
 @dataclass
@@ -58,10 +62,14 @@ class Model:
     def from_dict(cls, data: dict[str, object]) -> Model:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(f"not a {FORMAT} model of version {VERSION} (retrain it with `jingdu train`)")
+        thresholds = {str(k): float(v) for k, v in dict(data["thresholds"]).items()}  # type: ignore[call-overload]
+        retired = {k: thresholds.pop(k) for k in _RETIRED if k in thresholds}
+        if any(retired.values()):
+            raise ValueError(f"thresholds {', '.join(_RETIRED)} are no longer supported (retrain with `jingdu train`)")
         return cls(scorer_from_dict(data["highlight"]), scorer_from_dict(data["red"]),  # type: ignore[arg-type]
                    scorer_from_dict(data["bold"]), TermStats.from_dict(data["red_terms"]),  # type: ignore[arg-type]
                    TermStats.from_dict(data["bold_terms"]),  # type: ignore[arg-type]
-                   {k: float(v) for k, v in dict(data["thresholds"]).items()},  # type: ignore[call-overload]
+                   thresholds,
                    dict(data.get("info") or {}),  # type: ignore[call-overload]
                    Rates({str(k): [float(x) for x in v] for k, v in dict(data.get("rates") or {}).items()}),
                    {str(k): [float(x) for x in v] for k, v in dict(data.get("highlight_lex") or {}).items()})
@@ -91,8 +99,8 @@ def prepare(doc: Doc, red_words: frozenset[str], bold_words: frozenset[str],
 
 
 # -- prediction ---------------------------------------------------------------------------------
-def _explain(model: Scorer, row: np.ndarray, p: float, text: str | None = None) -> str:
-    return f"p={p:.2f}: " + ", ".join(model.reasons(row, text))
+def _explain(model: Scorer, row: np.ndarray, p: float) -> str:
+    return f"p={p:.2f}: " + ", ".join(model.reasons(row))
 
 
 def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
@@ -104,14 +112,14 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     t = prep.table
     acct = model.rates.features(doc.meta.account)
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
-    hl = model.highlight.proba(dense, t.texts)
+    hl = model.highlight.proba(dense)
     sel = H.decide(hl, model.thresholds["hl_rate"])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
-        note = _explain(model.highlight, dense[i], float(hl[i]), s.text) if explain else None
+        note = _explain(model.highlight, dense[i], float(hl[i])) if explain else None
         out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
     Xr = with_column(R.features(prep.occs, prep.infos, model.red_terms, hl), acct[1])
-    pr = R.shift(model.red.proba(Xr), acct[1], model.thresholds.get("red_gamma", 0.0))
+    pr = model.red.proba(Xr)
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
@@ -129,8 +137,6 @@ def with_column(X: np.ndarray, value: float) -> np.ndarray:
 
 
 def _greedy(cands: Sequence[tuple[int, int]], probs: np.ndarray, t: float) -> list[int]:
-    from jingdu.annotate.spans import greedy
-
     return greedy(cands, probs, t) if len(cands) else []
 
 

@@ -21,7 +21,6 @@ SCORED = ("highlight", "bold", "red")
 WANTED: dict[str, tuple[str, ...]] = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",),
                                       "ngram_lr": ("highlight",), "dictionary": ("red",),
                                       "dictionary_2notes": ("red",)}
-Predictor = Callable[[Doc], list[Span]]
 
 
 def _score(golds: Sequence[Doc], preds: Sequence[Doc]) -> dict[str, object]:

@@ -108,23 +108,6 @@ def dense_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int]) -> np.
     return out
 
 
-def char_ngrams(text: str) -> set[str]:
-    """Character 1–3-grams of a sentence (a set: presence, not counts)."""
-    t = text
-    return {*t, *(t[i:i + 2] for i in range(len(t) - 1)), *(t[i:i + 3] for i in range(len(t) - 2))}
-
-
-def ngram_scores(texts: list[str], weights: dict[str, float]) -> np.ndarray:
-    """Sum of vocabulary weights over each text's n-grams, scaled by 1/sqrt(#grams in vocabulary)."""
-    out = np.zeros(len(texts), dtype=np.float32)
-    get = weights.get
-    for i, t in enumerate(texts):
-        vals = [v for v in map(get, char_ngrams(t)) if v is not None]
-        if vals:
-            out[i] = math.fsum(vals) / math.sqrt(len(vals))
-    return out
-
-
 # -- extra highlight features: section structure, rhetoric, figures, neighbours ---------------------
 EXTRA_CUES: tuple[tuple[str, str], ...] = (
     ("cue_leader_said", r"总书记[^，。；]{0,12}(?:强调|指出|要求|提出)"),

@@ -34,10 +34,6 @@ class SentTable:
     infos: list[SentInfo]
     dense: np.ndarray
 
-    @property
-    def texts(self) -> list[str]:
-        return [s.text for s in self.infos]
-
 
 def sent_table(doc: Doc, infos: list[SentInfo], term_counts: list[int],
                lex: dict[str, list[float]] | None = None) -> SentTable:

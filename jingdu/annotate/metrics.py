@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 from jingdu.segment import CLOSERS, SENT_END
 
 HL, B, RED, U = "hl", "b", "red", "u"
-LAYER_KEYS: dict[str, str] = {"highlight": HL, "bold": B, "red": RED}
 _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "li")
 Counts = dict[str, tuple[int, int, int]]
 

@@ -2,7 +2,7 @@
 the training notes plus quoted coinages mined from unmarked posts) and the article's own quoted
 phrases (“静”, “百千万工程”); a classifier decides which get marked (the reader marks a term at some
 occurrences, often the first, often inside a highlight, and marks some articles far more densely
-than others)."""
+than others).  The classifier is trained in :mod:`jingdu.annotate.training`."""
 
 from __future__ import annotations
 
@@ -12,20 +12,12 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from jingdu.annotate import trees
 from jingdu.annotate.features import SentInfo, topic_page
-from jingdu.annotate.lexicon import Minus, TermStats, article_counts, count_terms
-from jingdu.annotate.linear import Linear
-from jingdu.annotate.spans import best_threshold, gold_ranges, labels
-from jingdu.annotate.trees import Scorer
+from jingdu.annotate.lexicon import Minus, TermStats
 from jingdu.segment import find_words
-
-if TYPE_CHECKING:
-    from jingdu.annotate.annotator import Prepared
 
 NAMES: tuple[str, ...] = (
     "prior", "marked_log", "docs_log", "mined_log", "known", "mined_only", "quoted", "len", "len_short",
@@ -124,69 +116,3 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
 def available(occ: Occ, stats: TermStats, minus: Minus) -> bool:
     """Whether the term would be in a lexicon built without this article."""
     return occ.quoted or stats.counts(occ.term, minus)[0] > 0 or stats.mined[occ.term] > 0
-
-
-# -- training -----------------------------------------------------------------------------------
-def doc_counts(prep: Prepared) -> Minus:
-    """The article's own red counts (marked, seen, docs, present) per term, to leave it out of the statistics."""
-    y = labels([(o.start, o.end) for o in prep.occs], gold_ranges(prep.doc, "red"))
-    return article_counts([o.term for o in prep.occs], y)
-
-
-def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], C: float, doc_power: float, kind: str) -> Scorer:
-    """Over the candidates: boosted trees (``kind="trees"``), a logistic model with regularisation
-    ``C`` (``"linear"``), or the two blended (``"blend"``)."""
-    full = [r for r in rows if len(r[0])]
-    names = (*NAMES, "acct_rate")
-    if not full:
-        return Linear(names, np.zeros(len(names), dtype=np.float32), -7.0)
-    X = np.vstack([r[0] for r in full])
-    y = np.concatenate([r[1] for r in full])
-    w = np.concatenate([np.full(len(r[1]), len(r[1]) ** -doc_power) for r in full])
-    w = w * (len(w) / w.sum())
-    return trees.fit_kind(kind, names, X, y, C=C, sample_weight=w)
-
-
-def train(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str], acct: Sequence[float], *,
-          folds: int, C: float, grid: Sequence[float], doc_power: float = 0.0, kind: str = "blend"
-          ) -> tuple[Scorer, TermStats, float, float, float]:
-    """The red model, its term statistics (leave-one-article-out for each training row), and the
-    threshold, its F1 and the account weight ``gamma`` chosen on grouped out-of-fold predictions."""
-    from jingdu.annotate.training import folds_of
-
-    ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
-    per_doc = [article_counts([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
-    stats = count_terms(per_doc, mined)
-    rows, cands = [], []
-    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
-        keep = [i for i, o in enumerate(p.occs) if available(o, stats, minus)]
-        occs = [p.occs[i] for i in keep]
-        X = features(occs, p.infos, stats, h, minus)
-        rows.append((np.hstack([X, np.full((len(X), 1), a, dtype=np.float32)]), y[keep]))
-        cands.append([(o.start, o.end) for o in occs])
-    oof: list[np.ndarray] = [np.zeros(0)] * len(rows)
-    for fold in folds_of(len(rows), folds):
-        held = set(fold.tolist())
-        m = _fit([r for i, r in enumerate(rows) if i not in held], C, doc_power, kind)
-        for i in fold:
-            oof[i] = m.proba(rows[i][0]) if len(rows[i][0]) else np.zeros(0)
-    best = (0.5, -1.0, 0.0)
-    for gamma in GAMMAS:
-        items = [(c, shift(pr, a, gamma), gold_ranges(p.doc, "red"))
-                 for c, pr, p, a in zip(cands, oof, preps, acct, strict=True)]
-        t, score = best_threshold(items, grid)
-        if score > best[1] + 1e-4:
-            best = (t, score, gamma)
-    return _fit(rows, C, doc_power, kind), stats, best[0], best[1], best[2]
-
-
-#: Weights of the account prior in the per-article decision, chosen on out-of-fold F1.
-GAMMAS = (0.0, 0.5, 1.0, 2.0, 3.0)
-
-
-def shift(p: np.ndarray, acct: float, gamma: float) -> np.ndarray:
-    """Probabilities moved by ``gamma`` times the article's account prior (log-odds)."""
-    if not gamma or not len(p):
-        return p
-    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)) + gamma * acct
-    return 1.0 / (1.0 + np.exp(-z))

@@ -1,11 +1,12 @@
-"""Training: lexicons from the notes (and mined posts), three logistic models, and thresholds
+"""Training: lexicons from the notes (and mined posts), the three layers' models, and thresholds
 calibrated on out-of-fold predictions grouped by article."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -15,26 +16,26 @@ from jingdu.annotate import linear
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
-from jingdu.annotate.lexicon import TermStats, article_counts, count_terms
+from jingdu.annotate.lexicon import Minus, TermStats, article_counts, count_terms
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
-from jingdu.annotate.trees import Scorer, fit_kind
+from jingdu.annotate.trees import Scorer, fit_blend
 from jingdu.model import Doc
 
 SPAN_GRID = tuple(round(0.02 + 0.02 * i, 3) for i in range(40))
 
+Rows = Sequence[tuple[np.ndarray, np.ndarray]]
+Fitter = Callable[[Sequence[str], np.ndarray, np.ndarray], Scorer]
+
 
 @dataclass(frozen=True)
 class TrainOptions:
-    """Tunables of training."""
+    """Tunables of training (the shipped recipe: highlight and red a blend of boosted trees and a
+    logistic model, bold a logistic model)."""
 
     folds: int = 4
-    c_highlight: float = 0.1
-    hl_ngrams: bool = False  # character n-grams for highlight (overfit 54 notes; off)
-    hl_model: str = "blend"  # "blend" (trees and logistic, logits averaged), "trees" or "linear"
-    c_spans: float = 3.0
-    c_red: float = 3.0  # regularisation of the red model when it is linear
-    red_model: str = "blend"  # "blend" (trees and logistic, logits averaged), "trees" or "linear"
-    red_doc_power: float = 0.0  # rows of an article weigh (its number of candidates) ** -power
+    c_highlight: float = 0.1  # regularisation of the logistic member of the highlight blend
+    c_spans: float = 3.0  # of the bold model
+    c_red: float = 3.0  # of the logistic member of the red blend
     max_term_len: int = 16
     max_bold_term_len: int = 12
 
@@ -55,29 +56,32 @@ def _lexicon_words(docs: Sequence[Doc], layer: str, max_len: int, digits: bool) 
     return c
 
 
-def _oof(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], k: int,
-         C: float, ngrams: bool, kind: str = "linear") -> list[np.ndarray]:
+def _fit(rows: Rows, names: Sequence[str], fitter: Fitter) -> Scorer:
+    """One model over the rows of all articles (articles without candidates add nothing)."""
+    full = [r for r in rows if len(r[0])]
+    if not full:  # nothing to learn from: a model that marks nothing
+        return linear.Linear(tuple(names), np.zeros(len(names), dtype=np.float32), -7.0)
+    return fitter(names, np.vstack([r[0] for r in full]), np.concatenate([r[1] for r in full]))
+
+
+def _oof(rows: Rows, names: Sequence[str], k: int, fitter: Fitter) -> list[np.ndarray]:
     """Out-of-fold probabilities per article."""
     out: list[np.ndarray] = [np.zeros(0)] * len(rows)
     for fold in folds_of(len(rows), k):
         held = set(fold.tolist())
-        tr = [r for i, r in enumerate(rows) if i not in held]
-        m = _fit(tr, names, C, ngrams, kind)
+        m = _fit([r for i, r in enumerate(rows) if i not in held], names, fitter)
         for i in fold:
-            X, _, texts = rows[i]
-            out[i] = m.proba(X, texts) if len(X) else np.zeros(0)
+            X = rows[i][0]
+            out[i] = m.proba(X) if len(X) else np.zeros(0)
     return out
 
 
-def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray, list[str] | None]], names: Sequence[str], C: float,
-         ngrams: bool, kind: str = "linear") -> Scorer:
-    full = [r for r in rows if len(r[0])]
-    if not full:  # nothing to learn from: a model that marks nothing
-        return linear.Linear(tuple(names), np.zeros(len(names), dtype=np.float32), -7.0)
-    X = np.vstack([r[0] for r in full])
-    y = np.concatenate([r[1] for r in full])
-    texts = [t for r in full for t in (r[2] or [])] if ngrams else None
-    return fit_kind(kind, names, X, y, C=C, texts=texts)
+def _blend(C: float) -> Fitter:
+    return partial(fit_blend, C=C)
+
+
+def _logistic(C: float) -> Fitter:
+    return partial(linear.fit, C=C)
 
 
 def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
@@ -98,16 +102,17 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_y = [H.sent_labels(p.doc, p.infos) for p in preps]
     rates, acct = _rates(preps, hl_y)
     hl_names = (*H.NAMES, "acct_rate")
-    hl_rows = [(with_column(p.table.dense, a[0]), y, p.table.texts) for p, y, a in zip(preps, hl_y, acct, strict=True)]
-    hl_oof = _oof(hl_rows, hl_names, k, options.c_highlight, options.hl_ngrams, options.hl_model)
+    hl_rows = [(with_column(p.table.dense, a[0]), y) for p, y, a in zip(preps, hl_y, acct, strict=True)]
+    hl_fitter = _blend(options.c_highlight)
+    hl_oof = _oof(hl_rows, hl_names, k, hl_fitter)
     hl_rate = H.base_rate(hl_y)
     hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_rate)
-    hl_model = _fit(hl_rows, hl_names, options.c_highlight, options.hl_ngrams, options.hl_model)
-    red_model, red_stats, red_t, red_f1, red_gamma = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
+    hl_model = _fit(hl_rows, hl_names, hl_fitter)
+    red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
-    thresholds = {"hl_rate": hl_rate, "red_t": red_t, "red_gamma": red_gamma, "bold_t": bold_t}
+    thresholds = {"hl_rate": hl_rate, "red_t": red_t, "bold_t": bold_t}
     return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex)
 
 
@@ -125,14 +130,35 @@ def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates
     return rates, [rates.features(p.doc.meta.account, row) for p, row in zip(preps, rows, strict=True)]
 
 
+def red_counts(prep: Prepared) -> Minus:
+    """The article's own red counts (marked, seen, docs, present) per term, to leave it out of the statistics."""
+    y = labels([(o.start, o.end) for o in prep.occs], gold_ranges(prep.doc, "red"))
+    return article_counts([o.term for o in prep.occs], y)
+
+
 def _train_red(preps: Sequence[Prepared], hl: Sequence[np.ndarray], mined: Counter[str],
-               options: TrainOptions, acct: Sequence[float]) -> tuple[Scorer, TermStats, float, float, float]:
-    return R.train(preps, hl, mined, acct, folds=options.folds, C=options.c_red, grid=SPAN_GRID,
-                   doc_power=options.red_doc_power, kind=options.red_model)
+               options: TrainOptions, acct: Sequence[float]) -> tuple[Scorer, TermStats, float, float]:
+    """The red model, its term statistics (leave-one-article-out for each training row), and the
+    threshold and its F1 on grouped out-of-fold predictions."""
+    ys = [labels([(o.start, o.end) for o in p.occs], gold_ranges(p.doc, "red")) for p in preps]
+    per_doc = [article_counts([o.term for o in p.occs], y) for p, y in zip(preps, ys, strict=True)]
+    stats = count_terms(per_doc, mined)
+    rows, cands = [], []
+    for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
+        keep = [i for i, o in enumerate(p.occs) if R.available(o, stats, minus)]
+        occs = [p.occs[i] for i in keep]
+        rows.append((with_column(R.features(occs, p.infos, stats, h, minus), a), y[keep]))
+        cands.append([(o.start, o.end) for o in occs])
+    names = (*R.NAMES, "acct_rate")
+    fitter = _blend(options.c_red)
+    oof = _oof(rows, names, options.folds, fitter)
+    items = [(c, pr, gold_ranges(p.doc, "red")) for c, pr, p in zip(cands, oof, preps, strict=True)]
+    t, score = best_threshold(items, SPAN_GRID)
+    return _fit(rows, names, fitter), stats, t, score
 
 
 def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermStats,
-                options: TrainOptions, acct: Sequence[float]) -> tuple[linear.Linear, TermStats, float, float]:
+                options: TrainOptions, acct: Sequence[float]) -> tuple[Scorer, TermStats, float, float]:
     ys = [labels([(c.start, c.end) for c in p.cands], gold_ranges(p.doc, "bold")) for p in preps]
     per_doc = []
     for p, y in zip(preps, ys, strict=True):
@@ -141,14 +167,15 @@ def _train_bold(preps: Sequence[Prepared], hl: Sequence[np.ndarray], red: TermSt
     stats = count_terms(per_doc, Counter())
     rows, cands = [], []
     for p, y, h, minus, a in zip(preps, ys, hl, per_doc, acct, strict=True):
-        rm = R.doc_counts(p)  # the article's own red marks stay out of its red prior
+        rm = red_counts(p)  # the article's own red marks stay out of its red prior
         keep = [i for i, c in enumerate(p.cands) if not c.term or stats.counts(c.term, minus)[0] > 0
                 or red.counts(c.term, rm)[0] > 0]
         cs = [p.cands[i] for i in keep]
-        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus, rm), a), y[keep], None))
+        rows.append((with_column(B.features(cs, p.infos, stats, red, h, minus, rm), a), y[keep]))
         cands.append([(c.start, c.end) for c in cs])
     names = (*B.NAMES, "acct_rate")
-    oof = _oof(rows, names, options.folds, options.c_spans, False)
+    fitter = _logistic(options.c_spans)
+    oof = _oof(rows, names, options.folds, fitter)
     items = [(c, pr, gold_ranges(p.doc, "bold")) for c, pr, p in zip(cands, oof, preps, strict=True)]
     t, score = best_threshold(items, SPAN_GRID)
-    return _fit(rows, names, options.c_spans, False), stats, t, score
+    return _fit(rows, names, fitter), stats, t, score
