@@ -56,6 +56,7 @@ def test_referee_flow_keeps_every_notes_words(corpus_dir: Path, tmp_path: Path) 
     assert mismatched == []
 
 
+@pytest.mark.slow
 def test_grouped_cv_sanity(corpus_dir: Path) -> None:
     docs = [read_note(p.read_text(encoding="utf-8"), p.stem) for p in sorted((corpus_dir / "annotated").glob("*.md"))]
     small = [d for d in docs if len(d.text) < 6000][:18]
