@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
@@ -167,7 +166,7 @@ def atx_prefix(line: str) -> tuple[str, int] | None:
 #: Inline tags that are marks (they come and go with annotation); every other tag is structure.
 MARK_TAGS = frozenset({"span", "strong", "b", "font", "u", "mark"})
 _TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
-_MARK_TAG = re.compile(r"</?(?:%s)\b[^<>]*>" % "|".join(sorted(MARK_TAGS)), re.I)
+_MARK_TAG = re.compile(r"</?(?:" + "|".join(sorted(MARK_TAGS)) + r")\b[^<>]*>", re.I)
 
 
 def signature(markdown: str) -> list[tuple[str, ...]]:

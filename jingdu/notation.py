@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from jingdu.blocks import Heading, atx_prefix, structure
@@ -215,10 +215,11 @@ def _escape(text: str) -> str:
     return text.replace("**", "&#42;&#42;").replace("==", "&#61;&#61;").replace("`", "&#96;")
 
 
-def split_at_structure(spans: list[Span]) -> list[Span]:
+def split_at_structure(spans: list[Span], text: str = "") -> list[Span]:
     """Marks cut where a link or an inline HTML element begins or ends, so that a mark never
-    crosses the page's structure (``[<strong>a</strong>b](url)``, not two links).  (An entity is
-    one character: a mark begins or ends beside it, never inside.)"""
+    crosses the page's structure (``[<strong>a</strong>b](url)``, not two links).  A mark never
+    falls inside a code span; one around a whole code span stays (see :func:`_may_wrap`).  (An
+    entity is one character: a mark begins or ends beside it, never inside.)"""
     walls = sorted({p for s in spans if s.layer in ("link", "html", "code") for p in (s.start, s.end)})
     code = [(s.start, s.end) for s in spans if s.layer == "code"]
     out: list[Span] = []
@@ -228,9 +229,15 @@ def split_at_structure(spans: list[Span]) -> list[Span]:
             continue
         cuts = [sp.start, *(w for w in walls if sp.start < w < sp.end), sp.end]
         for a, b in zip(cuts, cuts[1:], strict=False):
-            if not any(s <= a and b <= e for s, e in code):  # code shows its text as written: no marks
+            if not any(s <= a and b <= e and ((a, b) != (s, e) or not _may_wrap(sp, text[s:e])) for s, e in code):
                 out.append(sp if (a, b) == (sp.start, sp.end) else Span(a, b, sp.layer, sp.tag, sp.origin))
     return out
+
+
+def _may_wrap(sp: Span, code: str) -> bool:
+    """A suggested mark does not wrap code holding a ``<`` in HTML: a plain HTML parser (the
+    referee's) would read a tag from there to the mark's closing ``>``."""
+    return sp.tag == "**" or sp.origin != "model" or "<" not in code
 
 
 def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] = _escape,
@@ -243,7 +250,7 @@ def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] 
     ``closer`` let other writers (the HTML page) reuse the nesting with their own markup; with
     ``entities`` the text of an ``entity`` span is written as its source (``&emsp;``).
     """
-    spans = split_at_structure(spans)
+    spans = split_at_structure(spans, text)
     literal = {s.start: s for s in spans if s.layer == "entity"} if entities else {}
     code = [(s.start, s.end) for s in spans if s.layer == "code"]
     ordered = sorted((s for s in spans if s.layer not in ("void", "entity")),
@@ -497,7 +504,7 @@ def _block_spans(doc: Doc, block: Block) -> list[Span]:
         if sp.layer == "void":
             if block.start <= sp.start <= block.end:
                 out.append(sp)
-        elif sp.start < block.end and sp.end > block.start:
+        elif sp.start < block.end and sp.end > block.start and block.end > block.start:
             out.append(Span(max(sp.start, block.start), min(sp.end, block.end), sp.layer, sp.tag, sp.origin))
     return out
 
@@ -512,6 +519,24 @@ def render_block(doc: Doc, block: Block) -> str:
         return block.raw
     rel = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin) for s in spans]
     return block.prefix + render_inline(text, rel) + block.suffix + block.tail
+
+
+def renderable(doc: Doc) -> Doc:
+    """The document with every mark in HTML markup, as exports write it: a ``**`` or ``==``
+    that CommonMark would not parse as a delimiter (``**例：**近年来``) becomes ``<strong>`` /
+    the highlight ``<span>``.  The words and all other markup stay as they are."""
+    convert = [s for s in doc.all_spans() if s.tag in ("**", "==")]
+    if not convert:
+        return doc
+    spans = [replace(s, tag=None) if s in convert else s for s in doc.all_spans()]
+    return Doc(doc.text, doc.blocks, _by_layer(spans), doc.meta)
+
+
+def _by_layer(spans: list[Span]) -> dict[str, list[Span]]:
+    out: dict[str, list[Span]] = {}
+    for sp in spans:
+        out.setdefault(sp.layer, []).append(sp)
+    return out
 
 
 def meta_footer(doc: Doc) -> str:
