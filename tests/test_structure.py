@@ -33,7 +33,11 @@ PIECES = [
     "　　代码`a<b`照原样显示。",
     "------",
 ]
-NOTE = "# 江南县的新路子\n\n" + "\n\n".join(PIECES) + "\n"
+NOTE = "# 江南县的新路子\n\n" + "\n\n".join(PIECES) + "\n"  # = fixtures/structure_note.md
+
+
+def test_the_fixture_note_is_made_of_the_pieces() -> None:
+    assert (Path(__file__).parent / "fixtures" / "structure_note.md").read_text(encoding="utf-8") == NOTE
 
 
 @st.composite
