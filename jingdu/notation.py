@@ -209,6 +209,12 @@ def close_tag(sp: Span) -> str:
     return f"</{m.group(1)}>" if m else ""
 
 
+def escape_text(text: str) -> str:
+    """Plain text as notation text: what would read as markup (tags, entities, ``**``, ``==``,
+    backticks) is written as entities, so a CommonMark renderer shows the text as it is."""
+    return _escape(text)
+
+
 def _escape(text: str) -> str:
     text = re.sub(r"&(?=[A-Za-z#][A-Za-z0-9]*;)", "&amp;", text)
     text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
