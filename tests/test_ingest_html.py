@@ -108,12 +108,27 @@ def test_wechat_lazy_image_becomes_image_block() -> None:
 @pytest.mark.parametrize(("layer", "text"), [
     ("bold", "露水未干的芽叶"),
     ("bold", "今年新茶产量比去年增加两成"),
-    ("red", "生态种植"),
+    ("color", "生态种植"),  # the publisher's CSS red is the publisher's colour, not the reader's red layer
     ("color", "茶园合作社"),
 ])
 def test_wechat_marks_become_spans(layer: str, text: str) -> None:
     doc = _fixture("wechat_served.html")
     assert text in [doc.span_text(s) for s in doc.spans(layer)]
+
+
+def test_publisher_red_is_a_colour_span_with_its_value() -> None:
+    page = ('<html><body><div id="p-detail"><p>　　<span style="color: rgb(255, 53, 2)">要闻速递</span>：今天天气晴朗。</p>'
+            '<p>　　<font color="#ff0000">读者标红</font>的一句。</p></body></html>')
+    doc = read_html(page)
+    assert not any(doc.span_text(s) == "要闻速递" for s in doc.spans("red"))
+    assert '<font color="#ff3502">要闻速递</font>' in write_note(doc)
+    assert [doc.span_text(s) for s in doc.spans("red")] == ["读者标红"]
+
+
+@pytest.mark.parametrize(("value", "layer"), [("rgb(255, 53, 2)", "color"), ("#ff0000", "color"), ("#333", None)])
+def test_css_colour_is_the_publishers(value: str, layer: str | None) -> None:
+    mark = color_mark(value, reader=False)
+    assert (mark[0] if mark else None) == layer
 
 
 def test_wechat_other_colour_keeps_font_tag() -> None:
