@@ -274,3 +274,36 @@ def test_corpus_pages_match_their_notes(corpus_dir: Path) -> None:
     assert statistics.mean(scores) >= 0.97
     assert min(scores) >= 0.85
     assert sum(titles) / len(titles) >= 0.95
+
+
+# -- relative image URLs ---------------------------------------------------------------------------------
+_IMG_PAGE = ('<html><head>{head}</head><body><div id="p-detail"><p>　　河畔的柳树抽出了新芽。</p>'
+             '<p><img src="/NMediaFile/2024/0401/a.jpg"></p><p><img src="b.png"></p>'
+             '<p><img src="//img.example.cn/c.jpg"></p></div></body></html>')
+
+
+def _images(doc) -> list[str]:
+    return [b.raw for b in doc.blocks if b.kind == "image"]
+
+
+def test_relative_images_resolve_against_page_url() -> None:
+    doc = read_html(_IMG_PAGE.format(head=""), url="http://news.example.cn/n1/2024/0401/c1.html")
+    assert _images(doc) == ["![](http://news.example.cn/NMediaFile/2024/0401/a.jpg)\n\n",
+                            "![](http://news.example.cn/n1/2024/0401/b.png)\n\n",
+                            "![](http://img.example.cn/c.jpg)\n\n"]
+
+
+def test_relative_images_resolve_against_base_href() -> None:
+    doc = read_html(_IMG_PAGE.format(head='<base href="https://cdn.example.cn/static/">'),
+                    url="http://news.example.cn/n1/c1.html")
+    assert _images(doc)[:2] == ["![](https://cdn.example.cn/NMediaFile/2024/0401/a.jpg)\n\n",
+                                "![](https://cdn.example.cn/static/b.png)\n\n"]
+
+
+def test_saved_page_resolves_against_its_canonical_link() -> None:
+    doc = read_html(_IMG_PAGE.format(head='<link rel="canonical" href="http://news.example.cn/n1/c1.html">'))
+    assert _images(doc)[0] == "![](http://news.example.cn/NMediaFile/2024/0401/a.jpg)\n\n"
+
+
+def test_relative_images_stay_relative_without_any_url() -> None:
+    assert _images(read_html(_IMG_PAGE.format(head="")))[0] == "![](/NMediaFile/2024/0401/a.jpg)\n\n"

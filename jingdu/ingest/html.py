@@ -284,8 +284,7 @@ class Walker:
         src = next((el.get(a) for a in self.image_attrs if el.get(a)), "")
         if not src or src.startswith("data:") or src.endswith((".svg", ".gif")) and "loading" in src:
             return
-        if self.base_url and not src.startswith(("http://", "https://", "//")):
-            src = urljoin(self.base_url, src)
+        src = resolve_url(src, self.base_url)
         self.layout("image", f"![]({src.replace(' ', '%20')})\n\n")
 
 
@@ -333,6 +332,31 @@ def meta_content(root: HtmlElement, *names: str) -> str:
             if v:
                 return v
     return ""
+
+
+def page_base(root: HtmlElement, url: str = "") -> str:
+    """The URL a page's relative links resolve against: ``<base href>`` joined to the page's URL;
+    without a URL, the page's own canonical link or ``og:url``; '' when nothing absolute is known."""
+    page_url = url or _own_url(root)
+    for href in root.xpath("//base/@href"):
+        joined = urljoin(page_url, href.strip())
+        if joined.startswith(("http://", "https://")):
+            return joined
+    return page_url
+
+
+def _own_url(root: HtmlElement) -> str:
+    for v in [*root.xpath('//link[@rel="canonical"]/@href'), meta_content(root, "og:url")]:
+        if v and v.strip().startswith(("http://", "https://")):
+            return v.strip()
+    return ""
+
+
+def resolve_url(src: str, base: str) -> str:
+    """``src`` made absolute against ``base`` (protocol-relative ``//host/…`` too); as is without a base."""
+    if not base or src.startswith(("http://", "https://")):
+        return src
+    return urljoin(base, src)
 
 
 def clean_text(s: str) -> str:

@@ -16,7 +16,15 @@ from urllib.parse import urlparse
 from lxml.html import HtmlElement
 
 from jingdu.errors import NotAnArticle
-from jingdu.ingest.html import RawBlock, Walker, add_blocks, clean_text, drop_trailing_breaks, meta_content
+from jingdu.ingest.html import (
+    RawBlock,
+    Walker,
+    add_blocks,
+    clean_text,
+    drop_trailing_breaks,
+    meta_content,
+    page_base,
+)
 from jingdu.model import Doc, DocBuilder, Meta, Span
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -225,7 +233,7 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
-    blocks = body_blocks(body, site, url) if body is not None and site else fallback_blocks(root, html)
+    blocks = body_blocks(body, site, page_base(root, url)) if body is not None and site else fallback_blocks(root, html)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
