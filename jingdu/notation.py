@@ -34,7 +34,7 @@ VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
 _STAR, _EQ = "jdstar", "jdeq"
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
-_FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
+_FOOTER = re.compile(r"\n---\n\s*\n?> (?:作者|URL:)")
 _BREAK = re.compile(r"^[ \t]{0,3}(-{3,}|\*{3,}|_{3,})[ \t]*\r?$")
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
@@ -443,11 +443,12 @@ def render_block(doc: Doc, block: Block) -> str:
 def meta_footer(doc: Doc) -> str:
     """The note's closing footer in the notation's own form (``---`` then ``> 作者: …`` lines),
     holding what the notation has no other place for: author, publish date and URL.  Readers
-    and the referee leave the footer out of the article's text.  Empty when there is nothing."""
+    and the referee leave the footer out of the article's text.  A note with only a URL (a fetched
+    page without author or date) gets the URL line alone.  Empty when there is nothing."""
     m = doc.meta
     author = m.author or m.account
     if not (author or m.published):
-        return ""
+        return f"---\n\n> URL: {m.url}  \n" if m.url else ""
     lines = [f"> 作者: {author}  "]
     if m.published:
         lines.append(f"> 发布: {m.published}  ")

@@ -14,6 +14,7 @@ from jingdu.ingest import load, load_bytes
 from jingdu.ingest.decode import decode_bytes
 from jingdu.ingest.html import color_mark
 from jingdu.ingest.page import read_html
+from jingdu.model import Doc, Meta
 from jingdu.notation import read_note, write_note
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -307,3 +308,12 @@ def test_saved_page_resolves_against_its_canonical_link() -> None:
 
 def test_relative_images_stay_relative_without_any_url() -> None:
     assert _images(read_html(_IMG_PAGE.format(head="")))[0] == "![](/NMediaFile/2024/0401/a.jpg)\n\n"
+
+
+def test_page_without_author_or_date_keeps_its_url_footer() -> None:
+    doc = read_note("# 河畔\n\n　　河畔的柳树抽出了新芽。\n")
+    doc = Doc(doc.text, doc.blocks, {}, Meta(title=doc.title, url="http://example.org/a/1.html"))
+    note = write_note(doc, footer=True)
+    assert note.endswith("\n---\n\n> URL: http://example.org/a/1.html  \n")
+    back = read_note(note)
+    assert back.meta.url == "http://example.org/a/1.html" and "URL" not in back.text
