@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from lxml.html import HtmlElement
 
 from jingdu.errors import NotAnArticle
+from jingdu.ingest.generic import generic_blocks
 from jingdu.ingest.html import (
     RawBlock,
     Walker,
@@ -210,21 +211,9 @@ def body_blocks(body: HtmlElement, site: Site, url: str = "") -> list[RawBlock]:
     return drop_trailing_breaks(blocks)
 
 
-#: Page chrome whose link texts are never article text in the fallback.
-CHROME = '//nav//a | //header//a | //footer//a | //*[contains(@class,"nav")]//a | //*[contains(@class,"menu")]//a'
-
-
-def fallback_blocks(root: HtmlElement, html: str) -> list[RawBlock]:
-    """Main text of an unknown page via trafilatura, one paragraph per line."""
-    try:
-        import trafilatura
-    except ImportError as exc:  # an incomplete install (lxml_html_clean missing)
-        raise NotAnArticle(f"unknown site and no fallback extractor available ({exc})") from exc
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
-    chrome = {clean_text(a.text_content()) for a in root.xpath(CHROME)}
-    lines = (clean_text(line) for line in text.splitlines())
-    return [RawBlock("paragraph", line) for line in lines if line and line not in chrome]
+def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[RawBlock]:
+    """Main text of a page no site rule knows (see :mod:`jingdu.ingest.generic`)."""
+    return drop_trailing_breaks(generic_blocks(root, html, base_url))
 
 
 # -- the reader ---------------------------------------------------------------------------------
@@ -233,7 +222,8 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
-    blocks = body_blocks(body, site, page_base(root, url)) if body is not None and site else fallback_blocks(root, html)
+    base = page_base(root, url)
+    blocks = body_blocks(body, site, base) if body is not None and site else fallback_blocks(root, html, base)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
