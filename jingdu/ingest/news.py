@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from lxml.html import HtmlElement
 
 from jingdu.errors import NotAnArticle
-from jingdu.ingest.generic import generic_blocks
+from jingdu.ingest.generic import generic_blocks, is_boilerplate
 from jingdu.ingest.html import (
     RawBlock,
     Walker,
@@ -45,6 +45,7 @@ class Site:
     site_name: str = ""
     source_quote: bool = False  # a leading blockquote with 原文链接 is the source line
     cut_at: tuple[str, ...] = ()  # the article ends before the first of these body children
+    boilerplate: bool = False  # drop paragraph-level boilerplate (promotion links, 责任编辑 …) from the body
 
 
 SITES: tuple[Site, ...] = (
@@ -66,7 +67,7 @@ SITES: tuple[Site, ...] = (
                '//div[contains(@class,"col-1-1")]', '//meta[@name="publishdate"]/@content'),
          drop=('.//div[contains(@class,"edit")]', './/div[contains(@class,"zdfy")]',
                './/div[contains(@class,"box_pic")][not(.//img)]'),
-         site_name="人民网"),
+         site_name="人民网", boilerplate=True),
     Site("paper",
          detect=('//div[@id="ozoom"]',),
          body=('//div[@id="ozoom"]',),
@@ -208,6 +209,8 @@ def body_blocks(body: HtmlElement, site: Site, url: str = "") -> list[RawBlock]:
             (first if first is not quote else quote).drop_tree()
     walker = Walker(keep_hidden=False, base_url=url)
     blocks += [b for b in walker.walk(body) if not _is_blob(b)]
+    if site.boilerplate:
+        blocks = [b for b in blocks if not is_boilerplate(b)]
     return drop_trailing_breaks(blocks)
 
 
