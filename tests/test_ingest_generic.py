@@ -41,6 +41,24 @@ def test_body_is_the_article(pages_dir: Path, name: str, sentence: str, unwanted
     assert unwanted not in text
 
 
+def test_date_from_meta_in_shanghai_time() -> None:
+    from jingdu.ingest.page import read_html
+
+    page = ('<html><head><meta property="article:published_time" content="2019-09-07T07:10:53Z"></head><body>'
+            '<article><h1>标题</h1><p>河畔的柳树抽出了新芽，孩子们在岸边放风筝，傍晚的风里有青草的味道。'
+            '河畔的柳树抽出了新芽，孩子们在岸边放风筝。</p></article></body></html>')
+    assert read_html(page).meta.published == "2019-09-07T15:10:53+08:00"
+
+
+def test_date_near_the_title() -> None:
+    from jingdu.ingest.page import read_html
+
+    page = ('<html><body><div><h1>标题</h1><div class="info">2020年3月9日 18:14 来源：某某网</div>'
+            '<div><p>河畔的柳树抽出了新芽，孩子们在岸边放风筝，傍晚的风里有青草的味道。'
+            '河畔的柳树抽出了新芽，孩子们在岸边放风筝。</p></div></div></body></html>')
+    assert read_html(page).meta.published == "2020-03-09T18:14:00+08:00"
+
+
 def test_people_page_does_not_start_with_a_navigation_link(pages_dir: Path) -> None:
     doc = load(str(pages_dir / "people-2019.html"))
     first = next(doc.block_text(b) for b in doc.blocks if b.kind == "paragraph")
@@ -82,5 +100,10 @@ def test_boilerplate_lines_are_dropped(line: str) -> None:
 
 
 def test_related_reading_ends_the_article() -> None:
-    blocks = [RawBlock("paragraph", t) for t in ("正文第一段，写了一些事。", "相关阅读", "另一篇文章的标题很长很长")]
-    assert [b.text for b in drop_boilerplate(blocks)] == ["正文第一段，写了一些事。"]
+    first = "正文第一段，写了一些事。" * 20
+    blocks = [RawBlock("paragraph", t) for t in (first, "相关阅读", "另一篇文章的标题很长很长")]
+    assert [b.text for b in drop_boilerplate(blocks)] == [first]
+
+
+def test_related_line_before_the_article_does_not_end_it(pages_dir: Path) -> None:
+    assert "新浪科技查询Apple中国官网" in load(str(_gne(pages_dir) / "sina/4.html")).text

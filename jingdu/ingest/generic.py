@@ -33,6 +33,7 @@ class GenericTunables:
     edge_support: float = 0.5  # an edge block stays when this share of its 4-grams is in another reading
     edge_max_chars: int = 60  # only edge blocks up to this length may be trimmed
     boilerplate_max_chars: int = 80  # boilerplate patterns apply to blocks up to this length
+    tail_min_chars: int = 150  # a 相关阅读 line ends the article only after this much text
     agreement_floor: float = 0.3  # below this, no reading is trusted and trafilatura's text is used
     extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
     extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
@@ -253,7 +254,8 @@ def is_boilerplate(block: RawBlock, tunables: GenericTunables = TUNABLES) -> boo
 def drop_boilerplate(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
     out: list[RawBlock] = []
     for b in blocks:
-        if b.raw is None and len(b.text) <= tunables.boilerplate_max_chars and TAIL_START.search(b.text) and out:
+        if (b.raw is None and len(b.text) <= tunables.boilerplate_max_chars and TAIL_START.search(b.text)
+                and sum(len(o.text) for o in out) >= tunables.tail_min_chars):
             break
         if not is_boilerplate(b, tunables):
             out.append(b)
