@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -42,7 +43,7 @@ _CODE_HIDE = frozenset("<>&*=[]!`")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 #: Layers that are the page's structure (a mark never crosses them) or its source bytes.
 STRUCTURE_LAYERS = frozenset({"link", "html", "entity", "void", "code"})
-_FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
+_FOOTER = re.compile(r"\n---\n\s*\n?> (?:作者|URL:)")
 #: Container markup before a line's text: block quote markers, then a list item's marker.
 _CONTAINER = re.compile(r"^(?:[ \t]*>[ \t]?)*(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
 _HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", re.I)
@@ -548,9 +549,11 @@ def _by_layer(spans: list[Span]) -> dict[str, list[Span]]:
 def meta_footer(doc: Doc) -> str:
     """The note's closing footer in the notation's own form (``---`` then ``> 作者: …`` lines),
     holding what the notation has no other place for: author, publish date and URL.  Readers
-    and the referee leave the footer out of the article's text.  Empty when there is nothing."""
+    and the referee leave the footer out of the article's text (the referee knows a footer by its
+    ``> 作者`` line, so a note with only a URL — a fetched page without author or date — names the
+    site as its author).  Empty when there is nothing."""
     m = doc.meta
-    author = m.author or m.account
+    author = m.author or m.account or (urlsplit(m.url).hostname or "" if m.url else "")
     if not (author or m.published):
         return ""
     lines = [f"> 作者: {author}  "]
