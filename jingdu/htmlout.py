@@ -48,7 +48,7 @@ def _open(sp: Span) -> str:
     return {
         "highlight": f'<mark class="hl"{origin}>', "bold": f"<strong{origin}>",
         "red": f'<span class="red"{origin}>', "underline": "<u>", "color": '<span class="color">',
-        "background": '<mark class="background">',
+        "background": '<mark class="background">', "code": "<code>",
     }.get(sp.layer, "<span>")
 
 
@@ -58,13 +58,14 @@ def _close(sp: Span) -> str:
     if sp.layer == "link":
         return "</a>" if _url_of(sp.tag) else "</span>"
     return {"highlight": "</mark>", "bold": "</strong>", "underline": "</u>",
-            "background": "</mark>"}.get(sp.layer, "</span>")
+            "background": "</mark>", "code": "</code>"}.get(sp.layer, "</span>")
 
 
 def _inline(doc: Doc, block: Block) -> str:
     spans = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin)
              for s in _block_spans(doc, block)]
-    return render_inline(doc.block_text(block), spans, escape=html.escape, opener=_open, closer=_close)
+    return render_inline(doc.block_text(block), spans, escape=html.escape, opener=_open, closer=_close,
+                         entities=False)
 
 
 def _table(raw: str) -> str:

@@ -22,13 +22,17 @@ from types import MappingProxyType
 SCORED_LAYERS: tuple[str, ...] = ("highlight", "bold", "red")
 #: The yellow of the reader's highlight (``<span style="background:#fff88f">``).
 HIGHLIGHT_COLOUR = "#fff88f"
+#: Layers whose touching spans stay apart: zero-width objects and the source of single entities.
+UNMERGED_LAYERS: frozenset[str] = frozenset({"void", "entity"})
 #: Where a span came from: the note as read, a model's suggestion, or the user's own mark.
 ORIGINS: tuple[str, ...] = ("note", "model", "user")
 
 #: Block kinds.  Text-bearing kinds have their visible text inside ``Doc.text``; the others
-#: (``break``, ``fence``, ``image``, ``table``, ``footer``, ``blank``) are layout kept as markup.
+#: (``break``, ``fence``, ``image``, ``table``, ``footer``, ``blank``, ``raw`` — HTML embeds,
+#: comments, tags over several lines —, ``shortcode`` — Hugo shortcodes) are layout kept as markup.
 TEXT_BLOCKS: frozenset[str] = frozenset({"title", "source", "paragraph", "heading", "quote", "html"})
-LAYOUT_BLOCKS: frozenset[str] = frozenset({"break", "fence", "image", "table", "footer", "blank", "frontmatter"})
+LAYOUT_BLOCKS: frozenset[str] = frozenset({"break", "fence", "image", "table", "footer", "blank", "frontmatter",
+                                           "raw", "shortcode"})
 BLOCK_KINDS: frozenset[str] = TEXT_BLOCKS | LAYOUT_BLOCKS
 
 
@@ -138,7 +142,7 @@ def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     for sp in sorted(spans, key=lambda s: (s.layer, s.start, s.end)):
         last = out[-1] if out else None
         if (
-            last is not None and sp.layer != "void" and last.layer == sp.layer
+            last is not None and sp.layer not in UNMERGED_LAYERS and last.layer == sp.layer
             and last.tag == sp.tag and last.origin == sp.origin and sp.start <= last.end
         ):
             out[-1] = replace(last, end=max(last.end, sp.end))

@@ -10,12 +10,15 @@ are unchanged is written byte for byte as it was read.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from urllib.parse import urlsplit
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
+from jingdu.blocks import Heading, atx_prefix, structure
 from jingdu.model import HIGHLIGHT_COLOUR, TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
 
 HIGHLIGHT_TAG = f'<span style="background:{HIGHLIGHT_COLOUR}">'
@@ -34,10 +37,15 @@ VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
 _STAR, _EQ = "jdstar", "jdeq"
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
-_FOOTER = re.compile(r"\n---\n\s*\n?> 作者")
-_BREAK = re.compile(r"^[ \t]{0,3}(-{3,}|\*{3,}|_{3,})[ \t]*\r?$")
-_HEADING = re.compile(r"^(#{1,6})\s+")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+_TAG = re.compile(r"(<[A-Za-z/!?][^<>]*>)")
+_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CODE_HIDE = frozenset("<>&*=[]!`")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: Layers that are the page's structure (a mark never crosses them) or its source bytes.
+STRUCTURE_LAYERS = frozenset({"link", "html", "entity", "void", "code"})
+_FOOTER = re.compile(r"\n---\n\s*\n?> (?:作者|URL:)")
+#: Container markup before a line's text: block quote markers, then a list item's marker.
+_CONTAINER = re.compile(r"^(?:[ \t]*>[ \t]?)*(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
 _HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", re.I)
 _RED = ("#ff0000", "red")
 
@@ -69,8 +77,9 @@ def _layer_of(tag: str, attrs: dict[str, str]) -> str:
 class _InlineParser(HTMLParser):
     """Turns one line of inline markup into text and spans (offsets relative to the line)."""
 
-    def __init__(self) -> None:
+    def __init__(self, entities: list[str], images: list[str], codes: list[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.entities, self.images, self.codes = entities, images, codes
         self.parts: list[str] = []
         self.pos = 0
         self.stack: list[tuple[str, int, str, str]] = []  # (tag name, start, layer, raw tag)
@@ -78,11 +87,18 @@ class _InlineParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}>"
+        if tag == "jdimg":  # a Markdown image: a zero-width object kept as written
+            self.spans.append(Span(self.pos, self.pos, "void", self.images[int(dict(attrs).get("n") or 0)]))
+            return
         if tag in VOID_TAGS:
             self.spans.append(Span(self.pos, self.pos, "void", raw))
             return
         a = {k: (v or "") for k, v in attrs}
-        if tag == _STAR:
+        if tag == "jdent":
+            layer, raw = "entity", self.entities[int(a.get("n", "0"))]
+        elif tag == "jdcode":
+            layer, raw = "code", self.codes[int(a.get("n", "0"))]
+        elif tag == _STAR:
             layer, raw = "bold", "**"
         elif tag == _EQ:
             layer, raw = "highlight", "=="
@@ -124,19 +140,53 @@ def _markdown_to_tags(line: str) -> str:
     return _MD_LINK.sub(lambda m: f'<jdlink href="{m.group(2)}">{m.group(1)}</jdlink>', line)
 
 
+def _mark_code(line: str) -> tuple[str, list[str]]:
+    """Code spans (```x```) wrapped in ``<jdcode>``, their text hidden from the other rules."""
+    fences: list[str] = []
+
+    def wrap(m: re.Match[str]) -> str:
+        fences.append(m.group(1))
+        hidden = "".join(f"&#{ord(c)};" if c in _CODE_HIDE else c for c in m.group(2))
+        return f'<jdcode n="{len(fences) - 1}">{hidden}</jdcode>'
+
+    return _CODE.sub(wrap, line), fences
+
+
+def _mark_entities(line: str) -> tuple[str, list[str]]:
+    """Entities of the text (not of tags, not in code) wrapped in ``<jdent>`` so their source is kept."""
+    found: list[str] = []
+
+    def wrap(m: re.Match[str]) -> str:
+        if html.unescape(m.group(0)) == m.group(0):
+            return m.group(0)
+        found.append(m.group(0))
+        return f'<jdent n="{len(found) - 1}">{m.group(0)}</jdent>'
+
+    out: list[str] = []
+    in_code = False
+    for part in _TAG.split(line):
+        if part.startswith("<"):
+            in_code = part.startswith("<jdcode") or (in_code and not part.startswith("</jdcode"))
+            out.append(part)
+        else:
+            out.append(part if in_code else _ENTITY.sub(wrap, part))
+    return "".join(out), found
+
+
 def parse_inline(line: str) -> tuple[str, list[Span]]:
-    """Text and spans of one line of inline markup (offsets relative to the line)."""
+    """Text and spans of one line of inline markup (offsets relative to the line).
+
+    Entities become their characters in the text and ``entity`` spans that keep their source
+    (``&emsp;``), so a line written back is the same bytes."""
+    line, codes = _mark_code(line)
     images = _MD_IMAGE.findall(line)
     for i, _ in enumerate(images):
         line = _MD_IMAGE.sub(f'<jdimg n="{i}">', line, count=1)
-    p = _InlineParser()
-    p.feed(_markdown_to_tags(line))
+    marked, entities = _mark_entities(_markdown_to_tags(line))
+    p = _InlineParser(entities, images, codes)
+    p.feed(marked)
     text, spans = p.finish()
-    fixed = []
-    for sp in spans:
-        m = re.fullmatch(r'<jdimg n="(\d+)">', sp.tag or "")
-        fixed.append(Span(sp.start, sp.end, "void", images[int(m.group(1))]) if m else sp)
-    return text, fixed
+    return text, spans
 
 
 # -- rendering inline markup -----------------------------------------------------------------
@@ -152,7 +202,7 @@ def open_tag(sp: Span) -> str:
 
 def close_tag(sp: Span) -> str:
     tag = open_tag(sp)
-    if tag in ("**", "=="):
+    if tag in ("**", "==") or sp.layer == "code":
         return tag
     if tag == "[":
         return (sp.tag or "")[1:]
@@ -160,20 +210,57 @@ def close_tag(sp: Span) -> str:
     return f"</{m.group(1)}>" if m else ""
 
 
+def escape_text(text: str) -> str:
+    """Plain text as notation text: what would read as markup (tags, entities, ``**``, ``==``,
+    backticks) is written as entities, so a CommonMark renderer shows the text as it is."""
+    return _escape(text)
+
+
 def _escape(text: str) -> str:
     text = re.sub(r"&(?=[A-Za-z#][A-Za-z0-9]*;)", "&amp;", text)
     text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
-    return text.replace("**", "&#42;&#42;").replace("==", "&#61;&#61;")
+    return text.replace("**", "&#42;&#42;").replace("==", "&#61;&#61;").replace("`", "&#96;")
+
+
+def split_at_structure(spans: list[Span], text: str = "") -> list[Span]:
+    """Marks cut where a link or an inline HTML element begins or ends, so that a mark never
+    crosses the page's structure (``[<strong>a</strong>b](url)``, not two links).  A mark never
+    falls inside a code span; one around a whole code span stays (see :func:`_may_wrap`).  (An
+    entity is one character: a mark begins or ends beside it, never inside.)"""
+    walls = sorted({p for s in spans if s.layer in ("link", "html", "code") for p in (s.start, s.end)})
+    code = [(s.start, s.end) for s in spans if s.layer == "code"]
+    out: list[Span] = []
+    for sp in spans:
+        if sp.layer in STRUCTURE_LAYERS:
+            out.append(sp)
+            continue
+        cuts = [sp.start, *(w for w in walls if sp.start < w < sp.end), sp.end]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if not any(s <= a and b <= e and ((a, b) != (s, e) or not _may_wrap(sp, text[s:e])) for s, e in code):
+                out.append(sp if (a, b) == (sp.start, sp.end) else Span(a, b, sp.layer, sp.tag, sp.origin))
+    return out
+
+
+def _may_wrap(sp: Span, code: str) -> bool:
+    """A suggested mark does not wrap code holding a ``<`` in HTML: a plain HTML parser (the
+    referee's) would read a tag from there to the mark's closing ``>``."""
+    return sp.tag == "**" or sp.origin != "model" or "<" not in code
 
 
 def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] = _escape,
-                  opener: Callable[[Span], str] = open_tag, closer: Callable[[Span], str] = close_tag) -> str:
+                  opener: Callable[[Span], str] = open_tag, closer: Callable[[Span], str] = close_tag,
+                  entities: bool = True) -> str:
     """Render text with spans (relative offsets) as nested inline markup.
 
-    Crossing spans are closed and reopened so the output nests; ``escape``, ``opener`` and
-    ``closer`` let other writers (the HTML page) reuse the nesting with their own markup.
+    Marks are cut at links, inline HTML and entities (:func:`split_at_structure`); marks that
+    cross each other are closed and reopened so the output nests.  ``escape``, ``opener`` and
+    ``closer`` let other writers (the HTML page) reuse the nesting with their own markup; with
+    ``entities`` the text of an ``entity`` span is written as its source (``&emsp;``).
     """
-    ordered = sorted((s for s in spans if s.layer != "void"),
+    spans = split_at_structure(spans, text)
+    literal = {s.start: s for s in spans if s.layer == "entity"} if entities else {}
+    code = [(s.start, s.end) for s in spans if s.layer == "code"]
+    ordered = sorted((s for s in spans if s.layer not in ("void", "entity")),
                      key=lambda s: (s.start, -s.end, LAYER_RANK.get(s.layer, 9)))
     voids = sorted((s for s in spans if s.layer == "void"), key=lambda s: s.start)
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
@@ -198,7 +285,13 @@ def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] 
             stack.append(ordered[nxt])
             nxt += 1
         if i + 1 < len(cuts):
-            out.append(escape(text[pos:cuts[i + 1]]))
+            piece, ent = text[pos:cuts[i + 1]], literal.get(pos)
+            if ent is not None and ent.end == cuts[i + 1]:
+                out.append(ent.tag or "")
+            elif entities and any(s <= pos < e for s, e in code):
+                out.append(piece)  # code as written
+            else:
+                out.append(escape(piece))
     return "".join(out)
 
 
@@ -226,18 +319,13 @@ def _split_front_matter(source: str) -> tuple[str, str]:
     return "", source
 
 
-def _classify(line: str, seen_title: bool) -> tuple[str, int]:
+def _classify(line: str, heading: Heading | None, seen_title: bool) -> tuple[str, int]:
     s = line.strip(" \t\r\n")  # an ideographic-space indent makes a paragraph
-    if _BREAK.match(line):
-        return "break", 0
-    m = _HEADING.match(line)
-    if m:
-        level = len(m.group(1))
+    if heading is not None:
+        level = heading.level
         return ("title", 1) if level == 1 and not seen_title else ("heading", level)
     if s.startswith(">"):
         return "quote", 0
-    if s.startswith("|"):
-        return "table", 0
     if _MD_IMAGE.fullmatch(s):
         return "image", 0
     hm = _HTML_BLOCK.match(s)
@@ -248,12 +336,22 @@ def _classify(line: str, seen_title: bool) -> tuple[str, int]:
 
 
 def _group_lines(body: str) -> list[tuple[_Pending, str]]:
-    """Cut the body into blocks: (block, its raw text including the blank lines after it)."""
+    """Cut the body into blocks: (block, its raw text including the blank lines after it).
+
+    Layout (HTML embeds, code, tables, breaks, shortcodes) and headings are where CommonMark
+    puts them (:mod:`jingdu.blocks`); every other non-blank line is a text block of its own."""
     lines = body.splitlines(keepends=True)
+    found = structure(body)
     blocks: list[tuple[_Pending, str]] = []
     i, seen_title = 0, False
     while i < len(lines):
         line = lines[i]
+        run = found.layout.get(i)
+        if run is not None:
+            chunk = lines[run.start:run.end]
+            blocks.append((_Pending(run.kind, chunk), "".join(chunk)))
+            i = run.end
+            continue
         if not line.strip():
             if blocks:
                 blk, raw = blocks[-1]
@@ -262,40 +360,30 @@ def _group_lines(body: str) -> list[tuple[_Pending, str]]:
                 blocks.append((_Pending("blank", [line]), line))
             i += 1
             continue
-        if line.lstrip(" \t").startswith("```"):
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip(" \t").startswith("```"):
-                j += 1
-            chunk = lines[i: j + 1]
-            blocks.append((_Pending("fence", chunk), "".join(chunk)))
-            i = j + 1
-            continue
-        kind, level = _classify(line, seen_title)
+        heading = found.headings.get(i)
+        kind, level = _classify(line, heading, seen_title)
         seen_title = seen_title or kind == "title"
-        if kind == "table":
-            j = i
-            while j < len(lines) and lines[j].lstrip(" \t").startswith("|"):
-                j += 1
-            chunk = lines[i:j]
-            blocks.append((_Pending("table", chunk), "".join(chunk)))
-            i = j
+        if heading is not None and heading.setext:  # the text line and its underline
+            chunk = lines[i:i + 2]
+            blocks.append((_Pending(kind, chunk, level), "".join(chunk)))
+            i += 2
             continue
         blocks.append((_Pending(kind, [line], level), line))
         i += 1
     return blocks
 
 
-def _inline_frame(kind: str, line: str) -> tuple[str, str, str]:
-    """(prefix, content, suffix) of a one-line text block."""
-    content = line.rstrip("\r\n")
-    if kind in ("title", "heading") and content.lstrip().startswith("#"):
-        m = _HEADING.match(content)
-        assert m is not None
-        return content[: m.end()], content[m.end():], ""
-    if kind == "quote":
-        m = re.match(r"\s*>\s?", content)
-        assert m is not None
-        return content[: m.end()], content[m.end():], ""
+def _inline_frame(kind: str, lines: list[str]) -> tuple[str, str, str]:
+    """(prefix, content, suffix) of a text block (one line, or a setext heading's two)."""
+    content = lines[0].rstrip("\r\n")
+    if len(lines) == 2:  # setext heading: the underline is markup after the text
+        return "", content, lines[0][len(content):] + lines[1].rstrip("\r\n")
+    atx = atx_prefix(content) if kind in ("title", "heading") else None
+    if atx is not None:
+        text = content[len(atx[0]):]
+        closing = re.search(r"[ \t]+#+[ \t]*$|^#+[ \t]*$", text)  # an optional closing sequence
+        cut = closing.start() if closing else len(text)
+        return atx[0], text[:cut], text[cut:]
     hm = _HTML_BLOCK.match(content.lstrip())
     if hm and kind in ("html", "heading"):
         lead = len(content) - len(content.lstrip())
@@ -305,11 +393,11 @@ def _inline_frame(kind: str, line: str) -> tuple[str, str, str]:
         if close:
             return prefix, rest[: close.start()], rest[close.start():]
         return prefix, rest, ""
-    lm = _LIST_ITEM.match(content) if kind == "paragraph" else None
-    if lm:
-        return content[: lm.end()], content[lm.end():], ""
-    indent = len(content) - len(content.lstrip(INDENT_CHAR))
-    return content[:indent], content[indent:], ""
+    lead = _CONTAINER.match(content)
+    cut = lead.end() if lead else 0
+    if kind != "quote" and cut == 0:
+        cut = len(content) - len(content.lstrip(INDENT_CHAR))
+    return content[:cut], content[cut:], ""
 
 
 def _is_source_line(text: str) -> bool:
@@ -395,7 +483,7 @@ def read_note(source: str, note_id: str = "") -> Doc:
         if kind not in TEXT_BLOCKS:
             builder.add(kind, raw=raw, tail="")
             continue
-        prefix, content, suffix = _inline_frame(kind, pending.lines[0])
+        prefix, content, suffix = _inline_frame(kind, pending.lines)
         text, spans = parse_inline(content)
         if kind == "quote" and not seen_paragraph and _is_source_line(text):
             kind = "source"
@@ -403,7 +491,7 @@ def read_note(source: str, note_id: str = "") -> Doc:
         if kind == "title":
             meta.setdefault("title", text.strip())
         seen_paragraph = seen_paragraph or kind in ("paragraph", "html")
-        tail = raw[len(pending.lines[0].rstrip("\r\n")):]
+        tail = raw[len(prefix) + len(content) + len(suffix):]
         builder.add(kind, text, spans, level=pending.level, prefix=prefix, suffix=suffix, raw=raw, tail=tail)
     if footer:
         builder.add("footer", raw=footer, tail="")
@@ -414,7 +502,7 @@ def read_note(source: str, note_id: str = "") -> Doc:
 
 
 _DEFAULT_LAYOUT = {"break": "------", "footer": "", "blank": "", "frontmatter": "", "fence": "",
-                   "image": "", "table": ""}
+                   "image": "", "table": "", "raw": "", "shortcode": ""}
 
 
 def _block_spans(doc: Doc, block: Block) -> list[Span]:
@@ -423,7 +511,7 @@ def _block_spans(doc: Doc, block: Block) -> list[Span]:
         if sp.layer == "void":
             if block.start <= sp.start <= block.end:
                 out.append(sp)
-        elif sp.start < block.end and sp.end > block.start:
+        elif sp.start < block.end and sp.end > block.start and block.end > block.start:
             out.append(Span(max(sp.start, block.start), min(sp.end, block.end), sp.layer, sp.tag, sp.origin))
     return out
 
@@ -440,12 +528,32 @@ def render_block(doc: Doc, block: Block) -> str:
     return block.prefix + render_inline(text, rel) + block.suffix + block.tail
 
 
+def renderable(doc: Doc) -> Doc:
+    """The document with every mark in HTML markup, as exports write it: a ``**`` or ``==``
+    that CommonMark would not parse as a delimiter (``**例：**近年来``) becomes ``<strong>`` /
+    the highlight ``<span>``.  The words and all other markup stay as they are."""
+    convert = [s for s in doc.all_spans() if s.tag in ("**", "==")]
+    if not convert:
+        return doc
+    spans = [replace(s, tag=None) if s in convert else s for s in doc.all_spans()]
+    return Doc(doc.text, doc.blocks, _by_layer(spans), doc.meta)
+
+
+def _by_layer(spans: list[Span]) -> dict[str, list[Span]]:
+    out: dict[str, list[Span]] = {}
+    for sp in spans:
+        out.setdefault(sp.layer, []).append(sp)
+    return out
+
+
 def meta_footer(doc: Doc) -> str:
     """The note's closing footer in the notation's own form (``---`` then ``> 作者: …`` lines),
     holding what the notation has no other place for: author, publish date and URL.  Readers
-    and the referee leave the footer out of the article's text.  Empty when there is nothing."""
+    and the referee leave the footer out of the article's text (the referee knows a footer by its
+    ``> 作者`` line, so a note with only a URL — a fetched page without author or date — names the
+    site as its author).  Empty when there is nothing."""
     m = doc.meta
-    author = m.author or m.account
+    author = m.author or m.account or (urlsplit(m.url).hostname or "" if m.url else "")
     if not (author or m.published):
         return ""
     lines = [f"> 作者: {author}  "]

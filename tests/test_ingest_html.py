@@ -14,6 +14,7 @@ from jingdu.ingest import load, load_bytes
 from jingdu.ingest.decode import decode_bytes
 from jingdu.ingest.html import color_mark
 from jingdu.ingest.page import read_html
+from jingdu.model import Doc, Meta
 from jingdu.notation import read_note, write_note
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -108,12 +109,27 @@ def test_wechat_lazy_image_becomes_image_block() -> None:
 @pytest.mark.parametrize(("layer", "text"), [
     ("bold", "露水未干的芽叶"),
     ("bold", "今年新茶产量比去年增加两成"),
-    ("red", "生态种植"),
+    ("color", "生态种植"),  # the publisher's CSS red is the publisher's colour, not the reader's red layer
     ("color", "茶园合作社"),
 ])
 def test_wechat_marks_become_spans(layer: str, text: str) -> None:
     doc = _fixture("wechat_served.html")
     assert text in [doc.span_text(s) for s in doc.spans(layer)]
+
+
+def test_publisher_red_is_a_colour_span_with_its_value() -> None:
+    page = ('<html><body><div id="p-detail"><p>　　<span style="color: rgb(255, 53, 2)">要闻速递</span>：今天天气晴朗。</p>'
+            '<p>　　<font color="#ff0000">读者标红</font>的一句。</p></body></html>')
+    doc = read_html(page)
+    assert not any(doc.span_text(s) == "要闻速递" for s in doc.spans("red"))
+    assert '<font color="#ff3502">要闻速递</font>' in write_note(doc)
+    assert [doc.span_text(s) for s in doc.spans("red")] == ["读者标红"]
+
+
+@pytest.mark.parametrize(("value", "layer"), [("rgb(255, 53, 2)", "color"), ("#ff0000", "color"), ("#333", None)])
+def test_css_colour_is_the_publishers(value: str, layer: str | None) -> None:
+    mark = color_mark(value, reader=False)
+    assert (mark[0] if mark else None) == layer
 
 
 def test_wechat_other_colour_keeps_font_tag() -> None:
@@ -259,3 +275,45 @@ def test_corpus_pages_match_their_notes(corpus_dir: Path) -> None:
     assert statistics.mean(scores) >= 0.97
     assert min(scores) >= 0.85
     assert sum(titles) / len(titles) >= 0.95
+
+
+# -- relative image URLs ---------------------------------------------------------------------------------
+_IMG_PAGE = ('<html><head>{head}</head><body><div id="p-detail"><p>　　河畔的柳树抽出了新芽。</p>'
+             '<p><img src="/NMediaFile/2024/0401/a.jpg"></p><p><img src="b.png"></p>'
+             '<p><img src="//img.example.cn/c.jpg"></p></div></body></html>')
+
+
+def _images(doc) -> list[str]:
+    return [b.raw for b in doc.blocks if b.kind == "image"]
+
+
+def test_relative_images_resolve_against_page_url() -> None:
+    doc = read_html(_IMG_PAGE.format(head=""), url="http://news.example.cn/n1/2024/0401/c1.html")
+    assert _images(doc) == ["![](http://news.example.cn/NMediaFile/2024/0401/a.jpg)\n\n",
+                            "![](http://news.example.cn/n1/2024/0401/b.png)\n\n",
+                            "![](http://img.example.cn/c.jpg)\n\n"]
+
+
+def test_relative_images_resolve_against_base_href() -> None:
+    doc = read_html(_IMG_PAGE.format(head='<base href="https://cdn.example.cn/static/">'),
+                    url="http://news.example.cn/n1/c1.html")
+    assert _images(doc)[:2] == ["![](https://cdn.example.cn/NMediaFile/2024/0401/a.jpg)\n\n",
+                                "![](https://cdn.example.cn/static/b.png)\n\n"]
+
+
+def test_saved_page_resolves_against_its_canonical_link() -> None:
+    doc = read_html(_IMG_PAGE.format(head='<link rel="canonical" href="http://news.example.cn/n1/c1.html">'))
+    assert _images(doc)[0] == "![](http://news.example.cn/NMediaFile/2024/0401/a.jpg)\n\n"
+
+
+def test_relative_images_stay_relative_without_any_url() -> None:
+    assert _images(read_html(_IMG_PAGE.format(head="")))[0] == "![](/NMediaFile/2024/0401/a.jpg)\n\n"
+
+
+def test_page_without_author_or_date_keeps_its_url_footer() -> None:
+    doc = read_note("# 河畔\n\n　　河畔的柳树抽出了新芽。\n")
+    doc = Doc(doc.text, doc.blocks, {}, Meta(title=doc.title, url="http://example.org/a/1.html"))
+    note = write_note(doc, footer=True)
+    assert note.endswith("\n---\n\n> 作者: example.org  \n> URL: http://example.org/a/1.html  \n")  # the referee's footer
+    back = read_note(note)
+    assert back.meta.url == "http://example.org/a/1.html" and "URL" not in back.text

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jingdu.fsutil import write_atomic
+from jingdu.notation import escape_text
 
 if TYPE_CHECKING:
     from jingdu.bank import Bank
@@ -138,5 +139,5 @@ def collect(bank: Bank, theme: str, title: str | None = None, limit: int | None 
         lines += [f"## {note['title']}", "", f"来源：{note['source'] or '—'} · {link}", ""]
         for h in group:
             n += 1
-            lines += [f"{n}. {h.text.strip()}", ""]
+            lines += [f"{n}. {escape_text(h.text.strip())}", ""]
     return "\n".join(lines).rstrip() + "\n"

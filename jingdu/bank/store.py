@@ -245,7 +245,10 @@ class Bank:
     def export_doc(self, ref: int | str, suggestions: bool = True) -> Doc:
         """The note as every export writes it (CLI ``publish``, the workbench's Markdown and Hugo):
         as shown, or without the model's suggestions the user has not accepted."""
-        doc = self.get_doc(ref)
+        stored = self.note(ref)
+        doc = stored.shown
+        if not doc.meta.published:  # an export is dated: published, else added
+            doc = doc.with_meta(published=stored.record["added_at"])
         if suggestions:
             return doc
         return doc.with_spans([s for s in doc.all_spans() if s.origin != "model"], replace_layers=list(doc.layers))

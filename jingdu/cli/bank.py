@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -219,6 +220,9 @@ def _doc_for(bank: Any, name: str, suggestions: bool) -> tuple[Any, list[str]]:
         from jingdu.pipeline import read
 
         doc = read(name)
+        if not doc.meta.published:  # a post is dated: published, else when the file was made
+            stamp = datetime.fromtimestamp(Path(name).stat().st_mtime, UTC).isoformat(timespec="seconds")
+            doc = doc.with_meta(published=stamp)
         return doc, note_themes(doc)
     note = bank.resolve(name)
     return bank.export_doc(note, suggestions), bank.get_note(note)["themes"]

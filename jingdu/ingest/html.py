@@ -37,7 +37,10 @@ COLOR_NAMES = {"red": (255, 0, 0), "black": (0, 0, 0), "white": (255, 255, 255),
                "green": (0, 128, 0), "gray": (128, 128, 128), "grey": (128, 128, 128),
                "orange": (255, 165, 0), "purple": (128, 0, 128), "darkred": (139, 0, 0),
                "crimson": (220, 20, 60)}
-#: A colour is "red" when R is at least this and G, B at most that.
+#: A ``<font color>`` is the reader's red when R is at least this and G, B at most that.  Only
+#: ``<font>`` marks the reader's layer (the notation's ``<font color="#ff0000">``, as the corpus's
+#: blog publishes its readers' notes); a colour in a page's CSS is the publisher's and is kept as
+#: its own ``color`` span, whatever its hue.
 RED_MIN_R, RED_MAX_GB = 150, 90
 #: Text colours that are not marks (body text in black and greys).
 PLAIN_MAX_CHANNEL_SPREAD = 24
@@ -73,13 +76,14 @@ def hex_color(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def color_mark(value: str) -> tuple[str, str | None] | None:
-    """The (layer, tag) of a text colour: red, another colour, or None for body greys."""
+def color_mark(value: str, reader: bool = True) -> tuple[str, str | None] | None:
+    """The (layer, tag) of a text colour: the reader's red (``reader``: a ``<font color>``), the
+    publisher's colour (any colour of a page's CSS, or a non-red ``<font>``), None for body greys."""
     rgb = parse_color(value)
     if rgb is None:
         return None
     r, g, b = rgb
-    if r >= RED_MIN_R and g <= RED_MAX_GB and b <= RED_MAX_GB:
+    if reader and r >= RED_MIN_R and g <= RED_MAX_GB and b <= RED_MAX_GB:
         return "red", None
     if max(rgb) - min(rgb) <= PLAIN_MAX_CHANNEL_SPREAD:
         return None  # black, greys: ordinary text
@@ -132,7 +136,7 @@ def marks_of(el: HtmlElement) -> list[tuple[str, str | None]]:
     if tag not in ("strong", "b") and _BOLD_WEIGHT.search(el.get("style") or ""):
         out.append(("bold", None))
     if "color" in st and tag != "font":
-        m = color_mark(st["color"])
+        m = color_mark(st["color"], reader=False)
         if m:
             out.append(m)
     bg = st.get("background-color") or st.get("background")
@@ -280,8 +284,7 @@ class Walker:
         src = next((el.get(a) for a in self.image_attrs if el.get(a)), "")
         if not src or src.startswith("data:") or src.endswith((".svg", ".gif")) and "loading" in src:
             return
-        if self.base_url and not src.startswith(("http://", "https://", "//")):
-            src = urljoin(self.base_url, src)
+        src = resolve_url(src, self.base_url)
         self.layout("image", f"![]({src.replace(' ', '%20')})\n\n")
 
 
@@ -329,6 +332,31 @@ def meta_content(root: HtmlElement, *names: str) -> str:
             if v:
                 return v
     return ""
+
+
+def page_base(root: HtmlElement, url: str = "") -> str:
+    """The URL a page's relative links resolve against: ``<base href>`` joined to the page's URL;
+    without a URL, the page's own canonical link or ``og:url``; '' when nothing absolute is known."""
+    page_url = url or _own_url(root)
+    for href in root.xpath("//base/@href"):
+        joined = urljoin(page_url, href.strip())
+        if joined.startswith(("http://", "https://")):
+            return joined
+    return page_url
+
+
+def _own_url(root: HtmlElement) -> str:
+    for v in [*root.xpath('//link[@rel="canonical"]/@href'), meta_content(root, "og:url")]:
+        if v and v.strip().startswith(("http://", "https://")):
+            return v.strip()
+    return ""
+
+
+def resolve_url(src: str, base: str) -> str:
+    """``src`` made absolute against ``base`` (protocol-relative ``//host/…`` too); as is without a base."""
+    if not base or src.startswith(("http://", "https://")):
+        return src
+    return urljoin(base, src)
 
 
 def clean_text(s: str) -> str:

@@ -8,6 +8,7 @@ images, with the page's own bold/colour/highlight marks kept as spans.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,16 @@ from urllib.parse import urlparse
 from lxml.html import HtmlElement
 
 from jingdu.errors import NotAnArticle
-from jingdu.ingest.html import RawBlock, Walker, add_blocks, clean_text, drop_trailing_breaks, meta_content
+from jingdu.ingest.generic import generic_blocks, is_boilerplate
+from jingdu.ingest.html import (
+    RawBlock,
+    Walker,
+    add_blocks,
+    clean_text,
+    drop_trailing_breaks,
+    meta_content,
+    page_base,
+)
 from jingdu.model import Doc, DocBuilder, Meta, Span
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -36,6 +46,7 @@ class Site:
     site_name: str = ""
     source_quote: bool = False  # a leading blockquote with 原文链接 is the source line
     cut_at: tuple[str, ...] = ()  # the article ends before the first of these body children
+    boilerplate: bool = False  # drop paragraph-level boilerplate (promotion links, 责任编辑 …) from the body
 
 
 SITES: tuple[Site, ...] = (
@@ -57,7 +68,7 @@ SITES: tuple[Site, ...] = (
                '//div[contains(@class,"col-1-1")]', '//meta[@name="publishdate"]/@content'),
          drop=('.//div[contains(@class,"edit")]', './/div[contains(@class,"zdfy")]',
                './/div[contains(@class,"box_pic")][not(.//img)]'),
-         site_name="人民网"),
+         site_name="人民网", boilerplate=True),
     Site("paper",
          detect=('//div[@id="ozoom"]',),
          body=('//div[@id="ozoom"]',),
@@ -82,6 +93,12 @@ HOST_NAMES: dict[str, str] = {
 }
 _TITLE_SUFFIX = re.compile(r"\s*(?:[-_|–—]{1,2}|——)\s*([^-_|–—]{2,12})\s*$")
 _DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+#: Where a page states its publish time, tried in order after a site rule's own place.
+DATE_META = ("article:published_time", "og:release_date", "publishdate", "PubDate", "pubdate", "publish_date",
+             "weibo: article:create_at", "datePublished", "og:article:published_time")
+#: How many characters of text after the title are searched for a date like 2019年9月7日 15:10.
+DATE_NEAR_TITLE = 300
 _SOURCE_LINE = re.compile(r"原文链接|微信公众号|^来源")
 _BLOB = re.compile(r"^[A-Za-z0-9+/=]{60,}$")
 
@@ -105,7 +122,16 @@ def first_element(root: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | N
 
 
 def parse_date(text: str) -> str:
-    """ISO 8601 in Asia/Shanghai from the first date in ``text``; '' when none."""
+    """ISO 8601 in Asia/Shanghai from the first date in ``text``; '' when none.  A full ISO
+    timestamp with an offset (``2019-09-07T07:10:53Z``) is converted to Shanghai time."""
+    iso = _ISO.search(text or "")
+    if iso:
+        try:
+            stamp = datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None:
+            return stamp.astimezone(SHANGHAI).isoformat()
     m = _DATE.search(text or "")
     if not m:
         return ""
@@ -146,6 +172,55 @@ def detect_site(root: HtmlElement) -> Site | None:
         if any(root.xpath(xp) for xp in site.detect):
             return site
     return None
+
+
+def json_ld(root: HtmlElement) -> list[dict[str, object]]:
+    """The page's JSON-LD objects (an @graph is flattened); broken scripts are skipped."""
+    out: list[dict[str, object]] = []
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                out += [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else [item]
+    return out
+
+
+def page_date(root: HtmlElement) -> str:
+    """The publish time from JSON-LD, the page's <meta> tags, or a date just after the title."""
+    for item in json_ld(root):
+        found = parse_date(str(item.get("datePublished") or item.get("dateCreated") or ""))
+        if found:
+            return found
+    found = parse_date(meta_content(root, *DATE_META))
+    if found:
+        return found
+    for xp in ('//*[@itemprop="datePublished"]/@content', "//time/@datetime"):
+        found = next((parse_date(v) for v in root.xpath(xp) if parse_date(v)), "")
+        if found:
+            return found
+    return _date_near_title(root)
+
+
+def _date_near_title(root: HtmlElement) -> str:
+    h1 = next(iter(root.xpath("//h1")), None)
+    if h1 is None:
+        return ""
+    text = ""
+    for el in h1.itersiblings():
+        if not isinstance(el.tag, str):
+            continue
+        text += " " + clean_text(el.text_content())
+        if len(text) > DATE_NEAR_TITLE:
+            break
+    if not text.strip():
+        parent = h1.getparent()
+        text = clean_text(parent.text_content()) if parent is not None else ""
+    return parse_date(text[:DATE_NEAR_TITLE])
 
 
 # -- body ---------------------------------------------------------------------------------------
@@ -199,24 +274,14 @@ def body_blocks(body: HtmlElement, site: Site, url: str = "") -> list[RawBlock]:
             (first if first is not quote else quote).drop_tree()
     walker = Walker(keep_hidden=False, base_url=url)
     blocks += [b for b in walker.walk(body) if not _is_blob(b)]
+    if site.boilerplate:
+        blocks = [b for b in blocks if not is_boilerplate(b)]
     return drop_trailing_breaks(blocks)
 
 
-#: Page chrome whose link texts are never article text in the fallback.
-CHROME = '//nav//a | //header//a | //footer//a | //*[contains(@class,"nav")]//a | //*[contains(@class,"menu")]//a'
-
-
-def fallback_blocks(root: HtmlElement, html: str) -> list[RawBlock]:
-    """Main text of an unknown page via trafilatura, one paragraph per line."""
-    try:
-        import trafilatura
-    except ImportError as exc:  # an incomplete install (lxml_html_clean missing)
-        raise NotAnArticle(f"unknown site and no fallback extractor available ({exc})") from exc
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
-    chrome = {clean_text(a.text_content()) for a in root.xpath(CHROME)}
-    lines = (clean_text(line) for line in text.splitlines())
-    return [RawBlock("paragraph", line) for line in lines if line and line not in chrome]
+def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[RawBlock]:
+    """Main text of a page no site rule knows (see :mod:`jingdu.ingest.generic`)."""
+    return drop_trailing_breaks(generic_blocks(root, html, base_url))
 
 
 # -- the reader ---------------------------------------------------------------------------------
@@ -225,13 +290,13 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
-    blocks = body_blocks(body, site, url) if body is not None and site else fallback_blocks(root, html)
+    base = page_base(root, url)
+    blocks = body_blocks(body, site, base) if body is not None and site else fallback_blocks(root, html, base)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
     date_text = first_text(root, site.date) if site else ""
-    published = parse_date(date_text) or parse_date(meta_content(
-        root, "article:published_time", "publishdate", "PubDate", "pubdate", "og:release_date"))
+    published = parse_date(date_text) or page_date(root)
     source = next((b for b in blocks if b.kind == "source"), None)
     account = _account_from_source(source) if source else site_of(root, url, site.site_name if site else "")
     builder = DocBuilder()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jingdu.errors import InvalidRequest
 from jingdu.model import Doc
-from jingdu.notation import write_note
+from jingdu.notation import renderable, write_note
 from jingdu.publish import post
 
 FORMATS = ("md", "hugo", "anki", "collection")
@@ -28,7 +28,8 @@ class Export:
 
 
 def note_markdown(doc: Doc) -> str:
-    return write_note(doc)
+    """The note in the notation, every mark in HTML markup (as CommonMark renders it)."""
+    return write_note(renderable(doc))
 
 
 def hugo_post(doc: Doc) -> str:

@@ -1,0 +1,306 @@
+"""The main text of a page no site rule knows: several readings, chosen by agreement.
+
+Readings: trafilatura in its default and recall modes (text), a gne-style text-density choice
+over the DOM (an element), and the page's own ``<article>`` / ``itemprop=articleBody`` hint.
+Each text reading is anchored back onto the DOM (the element whose text agrees best with it), so
+that the chosen body is always an element of the page and is walked like a site rule's body
+(marks, images, headings kept).  The element the readings agree on most wins; its blocks then
+lose paragraph-level boilerplate (相关阅读, 责任编辑, share bars, hot lists, copyright lines) and
+unsupported edge lines (a navigation link before the article, comments after it).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lxml.html import HtmlElement
+
+from jingdu.ingest.html import SKIP_TAGS, RawBlock, Walker, clean_text
+
+
+@dataclass(frozen=True)
+class GenericTunables:
+    """Thresholds of the generic extractor."""
+
+    min_body_chars: int = 40  # an element with less text is never the body
+    min_text_chars: int = 10  # trafilatura's text alone, when shorter, is not an article
+    anchor_min_ratio: float = 0.5  # an anchored element's text is at least this share of the reading …
+    anchor_max_ratio: float = 4.0  # … and at most this many times it
+    edge_support: float = 0.5  # an edge block stays when this share of its 4-grams is in another reading
+    edge_max_chars: int = 60  # only edge blocks up to this length may be trimmed
+    boilerplate_max_chars: int = 80  # boilerplate patterns apply to blocks up to this length
+    tail_min_chars: int = 150  # a 相关阅读 line ends the article only after this much text
+    agreement_floor: float = 0.3  # below this, no reading is trusted and trafilatura's text is used
+    extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
+    extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
+
+
+TUNABLES = GenericTunables()
+#: Containers the density reading considers.
+CONTAINERS = frozenset({"div", "article", "section", "main", "td", "body", "span", "font", "center"})
+#: Elements dropped before any reading: page chrome.
+CHROME_TAGS = SKIP_TAGS | {"header", "footer", "aside"}
+CHROME_HINT = re.compile(r"comment|footer|sidebar|side-bar|recommend|related|share|hot-?list|breadcrumb|"
+                         r"(?:^|[\s_-])nav(?:$|[\s_-])|copyright|toolbar|pinglun|tuijian|xiangguan|rank",
+                         re.I)
+PUNCT = frozenset("，。！？；：、“”…")
+#: A block matching one of these (and short) is boilerplate.
+BOILERPLATE = tuple(re.compile(p) for p in (
+    r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|审核|校对|监制|主编|值班编辑|作者|记者|通讯员)\s*[:：]",
+    r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|相关文章|延伸阅读|推荐阅读|热门推荐|热点推荐|猜你喜欢|大家都在看|"
+    r"更多精彩|精彩推荐|热门文章|热门新闻|24小时热|今日热点|排行榜?)",
+    r"^(?:点击进入|点击查看|点击阅读|查看原文|阅读原文|展开全文|返回首页|返回顶部|上一篇|下一篇)",
+    r"(?:分享到|分享至|扫一扫|扫描二维码|关注我们|微信公众号二维码|打开微信|一键分享)",
+    r"(?:版权所有|版权声明|Copyright|©|未经授权|不得转载|禁止转载|转载请注明|ICP备|公网安备)",
+    r"^[(（]?\s*(?:责任编辑|责编|编辑|校对|审核|监制)\s*[\u4e00-\u9fff]{2,4}"
+    r"(?:\s+(?:编辑|校对|审核|监制)\s*[\u4e00-\u9fff]{2,4})*\s*[)）]?$",
+    r"点[【\[]?在看|点个在看|长按识别二维码|长按二维码",
+    r">>\s*$|》》\s*$",
+    r"^(?:来源|本文来源|文章来源)\s*[:：][^。！？]{0,30}$",
+    r"^(?:举报|纠错|打印|收藏|评论|点赞|字号)(?:\s|$)",
+))
+#: A block that starts a tail of recommendations: everything from it on is dropped.
+TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
+                        r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论)")
+
+
+class Reading(NamedTuple):
+    name: str
+    element: HtmlElement | None
+    text: str
+
+
+def grams(text: str, n: int = 4) -> Counter[str]:
+    t = re.sub(r"\s+", "", text)
+    return Counter(t[i:i + n] for i in range(max(len(t) - n + 1, 0)))
+
+
+def f1(a: Counter[str], b: Counter[str]) -> float:
+    hit = sum((a & b).values())
+    if not hit:
+        return 0.0
+    p, r = hit / sum(a.values()), hit / sum(b.values())
+    return 2 * p * r / (p + r)
+
+
+def element_text(el: HtmlElement) -> str:
+    return clean_text(" ".join(t for t in el.itertext()))
+
+
+# -- preparing the tree --------------------------------------------------------------------------
+def strip_chrome(root: HtmlElement) -> HtmlElement:
+    """A copy of the page without scripts, navigation, comments sections and other chrome."""
+    from copy import deepcopy
+
+    tree = deepcopy(root)
+    for el in list(tree.iter()):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if el.getparent() is None:
+            continue
+        hint = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not tag or tag in CHROME_TAGS or (tag != "body" and CHROME_HINT.search(hint) and not _is_article_hint(el)):
+            el.drop_tree()
+    return tree
+
+
+def _is_article_hint(el: HtmlElement) -> bool:
+    return el.tag == "article" or el.get("itemprop") == "articleBody"
+
+
+# -- readings --------------------------------------------------------------------------------------
+@dataclass
+class _Stats:
+    chars: int = 0
+    link_chars: int = 0
+    tags: int = 0
+    link_tags: int = 0
+    punct: int = 0
+
+
+def _stats(el: HtmlElement, out: dict[HtmlElement, _Stats]) -> _Stats:
+    st = _Stats()
+    own = (el.text or "").strip()
+    st.chars, st.punct = len(own), sum(ch in PUNCT for ch in own)
+    is_link = el.tag == "a"
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        c = _stats(child, out)
+        tail = (child.tail or "").strip()
+        st.chars += c.chars + len(tail)
+        st.punct += c.punct + sum(ch in PUNCT for ch in tail)
+        st.link_chars += c.link_chars
+        st.tags += c.tags + 1
+        st.link_tags += c.link_tags
+    if is_link:
+        st.link_chars, st.link_tags = st.chars, st.link_tags + 1
+    out[el] = st
+    return st
+
+
+def tree_stats(tree: HtmlElement) -> dict[HtmlElement, _Stats]:
+    stats: dict[HtmlElement, _Stats] = {}
+    body = tree.find(".//body")
+    _stats(body if body is not None else tree, stats)
+    return stats
+
+
+def density_reading(stats: dict[HtmlElement, _Stats], tunables: GenericTunables = TUNABLES) -> Reading:
+    """gne-style: the container with the best text density (text outside links per tag),
+    weighted by its punctuation and its amount of text."""
+    best, best_score = None, 0.0
+    for el, st in stats.items():
+        text = st.chars - st.link_chars
+        if el.tag not in CONTAINERS or text < tunables.min_body_chars:
+            continue
+        density = text / max(st.tags - st.link_tags, 1)
+        score = density * math.log10(st.punct + 2) * math.log(text + 1)
+        if score > best_score:
+            best, best_score = el, score
+    return Reading("density", best, element_text(best) if best is not None else "")
+
+
+def hint_reading(tree: HtmlElement, tunables: GenericTunables = TUNABLES) -> Reading:
+    hits = tree.xpath('//*[@itemprop="articleBody"] | //article')
+    hits = [h for h in hits if len(element_text(h)) >= tunables.min_body_chars]
+    el = max(hits, key=lambda h: len(element_text(h)), default=None)
+    return Reading("article", el, element_text(el) if el is not None else "")
+
+
+def trafilatura_readings(html: str) -> list[Reading]:
+    try:
+        import trafilatura
+    except ImportError:  # an incomplete install (lxml_html_clean missing): the DOM readings remain
+        return []
+    out = []
+    for name, recall in (("trafilatura", False), ("trafilatura-recall", True)):
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=recall) or ""
+        out.append(Reading(name, None, text))
+    return out
+
+
+def anchor(tree: HtmlElement, reading: Reading, tunables: GenericTunables = TUNABLES) -> Reading:
+    """The element whose text agrees best with a text reading (char-4-gram F1)."""
+    target = grams(reading.text)
+    size = sum(target.values())
+    if not size:
+        return reading
+    best, best_f1 = None, 0.0
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag not in CONTAINERS | {"p"}:
+            continue
+        text = element_text(el)
+        n = len(re.sub(r"\s+", "", text))
+        if not tunables.anchor_min_ratio * size <= n <= tunables.anchor_max_ratio * size:
+            continue
+        score = f1(grams(text), target)
+        if score > best_f1:
+            best, best_f1 = el, score
+    if best is None:
+        return reading
+    return Reading(reading.name, best, reading.text)
+
+
+def choose(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Reading | None:
+    """The element reading that agrees most with the other readings: mean F1 of its element's
+    text to the texts of readings that landed elsewhere (to all texts when every one agrees)."""
+    texts = [(r, grams(r.text)) for r in readings]
+    best, best_score = None, -1.0
+    for r in readings:
+        if r.element is None:
+            continue
+        own = grams(element_text(r.element))
+        others = [g for o, g in texts if o.element is not r.element and g] or [g for _, g in texts if g]
+        score = sum(f1(own, g) for g in others) / max(len(others), 1)
+        if score > best_score:
+            best, best_score = r, score
+    if best is None or best_score < tunables.agreement_floor:
+        return None
+    return best
+
+
+def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlElement, _Stats],
+                 tunables: GenericTunables = TUNABLES) -> Reading:
+    """A reading nested inside the chosen element wins when what the outer one adds is not prose:
+    mostly link text (hot lists, related links) or much sparser in sentence punctuation."""
+    outer = stats.get(chosen.element) if chosen.element is not None else None
+    if outer is None:
+        return chosen
+    for r in readings:
+        inner = stats.get(r.element) if r.element is not None else None
+        if inner is None or r.element is chosen.element or chosen.element not in r.element.iterancestors():
+            continue
+        extra = outer.chars - inner.chars
+        if extra <= 0 or inner.chars < tunables.min_body_chars:
+            continue
+        links = (outer.link_chars - inner.link_chars) / extra
+        prose = ((outer.punct - inner.punct) / extra) / max(inner.punct / inner.chars, 1e-6)
+        if links >= tunables.extra_max_links or prose <= tunables.extra_min_prose:
+            return r
+    return chosen
+
+
+# -- cleaning the chosen body's blocks ----------------------------------------------------------------
+def is_boilerplate(block: RawBlock, tunables: GenericTunables = TUNABLES) -> bool:
+    if block.raw is not None or len(block.text) > tunables.boilerplate_max_chars:
+        return False
+    return any(p.search(block.text) for p in BOILERPLATE)
+
+
+def drop_boilerplate(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
+    out: list[RawBlock] = []
+    for b in blocks:
+        if (b.raw is None and len(b.text) <= tunables.boilerplate_max_chars and TAIL_START.search(b.text)
+                and sum(len(o.text) for o in out) >= tunables.tail_min_chars):
+            break
+        if not is_boilerplate(b, tunables):
+            out.append(b)
+    return out
+
+
+def trim_edges(blocks: list[RawBlock], support: list[Counter[str]], tunables: GenericTunables = TUNABLES
+               ) -> list[RawBlock]:
+    """Drop short text blocks at either end that no other reading has."""
+    def supported(b: RawBlock) -> bool:
+        if b.raw is not None or len(b.text) > tunables.edge_max_chars:
+            return True
+        own = grams(b.text)
+        total = sum(own.values())
+        if not total:
+            return True
+        return any(sum((own & g).values()) / total >= tunables.edge_support for g in support)
+
+    out = list(blocks)
+    while out and not supported(out[0]):
+        out.pop(0)
+    while out and not supported(out[-1]):
+        out.pop()
+    return out
+
+
+def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
+                   tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
+    """Blocks of the page's main text; [] when no reading finds any."""
+    tree = strip_chrome(root)
+    stats = tree_stats(tree)
+    texts = [r for r in trafilatura_readings(html) if r.text.strip()]
+    readings = [anchor(tree, r, tunables) for r in texts]
+    readings += [r for r in (density_reading(stats, tunables), hint_reading(tree, tunables)) if r.element is not None]
+    chosen = choose(readings, tunables)
+    if chosen is None or chosen.element is None:
+        blocks = drop_boilerplate(_text_blocks(texts[0].text), tunables) if texts else []
+        return blocks if sum(len(b.text) for b in blocks) >= tunables.min_text_chars else []
+    chosen = prefer_inner(chosen, readings, stats, tunables)
+    walker = Walker(keep_hidden=False, base_url=base_url)
+    blocks = drop_boilerplate(walker.walk(chosen.element), tunables)
+    support = [grams(r.text) for r in readings if r is not chosen and r.text]
+    return trim_edges(blocks, support, tunables)
+
+
+def _text_blocks(text: str) -> list[RawBlock]:
+    lines = (clean_text(line) for line in text.splitlines())
+    return [RawBlock("paragraph", line) for line in lines if line]

@@ -1,0 +1,109 @@
+"""Pages of sites no rule knows (the gne project's test pages in ../shared/pages/gne): the body is
+the article, without comments, navigation or hot lists, and nothing of it is lost."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+
+from jingdu.ingest import load
+from jingdu.ingest.generic import drop_boilerplate, f1, grams
+from jingdu.ingest.html import RawBlock
+
+# (page, a sentence of the article, text of the page that is not the article)
+ARTICLES = [
+    ("163/1.html", "2019年，龙湖集团即将迎来赴港上市10周年", "网友评论"),
+    ("163/7.html", "新京报记者登录拼多多全球购页面发现", "校对 李铭"),
+    ("guancha/2.html", "魏少军指出，全球每生产3块集成电路就有2块运到中国来", "小编最近文章"),
+    ("guancha/3.html", "", "小编最近文章"),
+    ("sina/2.html", "新京报快讯（记者 裴剑飞）今日（12月28日）有网友爆料", "热门推荐"),
+    ("thepaper/2.html", "搭地铁去坐邮轮玩转东南亚！", "点【在看】"),
+    ("zsnews/1.html", "调研组一行走访了中山零壹金服", "返回首页"),
+    ("people/1.html", "今年的6月16日是父亲节", "点击进入“文艺星青年”>>"),
+]
+
+
+def _gne(pages: Path) -> Path:
+    gne = pages / "gne"
+    if not gne.is_dir():
+        pytest.skip("no gne pages in ../shared/pages")
+    return gne
+
+
+@pytest.mark.parametrize(("name", "sentence", "unwanted"), ARTICLES, ids=[a[0] for a in ARTICLES])
+def test_body_is_the_article(pages_dir: Path, name: str, sentence: str, unwanted: str) -> None:
+    text = load(str(_gne(pages_dir) / name)).text
+    assert sentence in text
+    assert unwanted not in text
+
+
+def test_date_from_meta_in_shanghai_time() -> None:
+    from jingdu.ingest.page import read_html
+
+    page = ('<html><head><meta property="article:published_time" content="2019-09-07T07:10:53Z"></head><body>'
+            '<article><h1>标题</h1><p>河畔的柳树抽出了新芽，孩子们在岸边放风筝，傍晚的风里有青草的味道。'
+            '河畔的柳树抽出了新芽，孩子们在岸边放风筝。</p></article></body></html>')
+    assert read_html(page).meta.published == "2019-09-07T15:10:53+08:00"
+
+
+def test_date_near_the_title() -> None:
+    from jingdu.ingest.page import read_html
+
+    page = ('<html><body><div><h1>标题</h1><div class="info">2020年3月9日 18:14 来源：某某网</div>'
+            '<div><p>河畔的柳树抽出了新芽，孩子们在岸边放风筝，傍晚的风里有青草的味道。'
+            '河畔的柳树抽出了新芽，孩子们在岸边放风筝。</p></div></div></body></html>')
+    assert read_html(page).meta.published == "2020-03-09T18:14:00+08:00"
+
+
+def test_people_page_does_not_start_with_a_navigation_link(pages_dir: Path) -> None:
+    doc = load(str(pages_dir / "people-2019.html"))
+    first = next(doc.block_text(b) for b in doc.blocks if b.kind == "paragraph")
+    assert first.startswith("父亲的教诲像一盏灯")
+
+
+@pytest.mark.parametrize("name", [f"thepaper/{i}.html" for i in range(1, 6)])
+def test_thepaper_keeps_text_beside_images(pages_dir: Path, name: str) -> None:
+    import trafilatura
+
+    from jingdu.ingest.decode import decode_bytes
+
+    path = _gne(pages_dir) / name
+    theirs = trafilatura.extract(decode_bytes(path.read_bytes())) or ""
+    ours = load(str(path)).text
+    assert len(re.sub(r"\s", "", ours)) >= 0.85 * len(re.sub(r"\s", "", theirs))
+
+
+def _gne_answers(gne: Path) -> dict[str, str]:
+    raw = (gne / "gne-result.txt").read_text(encoding="utf-8")
+    return {m.group(1): json.loads(m.group(2))["content"]
+            for m in re.finditer(r">{5,}tests/(\S+?)>{5,}\n(.*?)\n<{5,}", raw, re.S)}
+
+
+@pytest.mark.slow
+def test_agrees_with_the_peer_on_its_20_pages(pages_dir: Path) -> None:
+    gne = _gne(pages_dir)
+    scores = [f1(grams(load(str(gne / name)).text), grams(content))
+              for name, content in _gne_answers(gne).items() if (gne / name).exists()]
+    assert len(scores) >= 15
+    assert statistics.mean(scores) >= 0.88
+
+
+@pytest.mark.parametrize("line", ["责任编辑：王小明", "（编辑 刘晓 校对 李铭）", "分享到：微信 微博", "版权所有 © 某某网",
+                                  "点击进入专题>>", "来源：某某日报"])
+def test_boilerplate_lines_are_dropped(line: str) -> None:
+    blocks = [RawBlock("paragraph", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。"), RawBlock("paragraph", line)]
+    assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]
+
+
+def test_related_reading_ends_the_article() -> None:
+    first = "正文第一段，写了一些事。" * 20
+    blocks = [RawBlock("paragraph", t) for t in (first, "相关阅读", "另一篇文章的标题很长很长")]
+    assert [b.text for b in drop_boilerplate(blocks)] == [first]
+
+
+def test_related_line_before_the_article_does_not_end_it(pages_dir: Path) -> None:
+    assert "新浪科技查询Apple中国官网" in load(str(_gne(pages_dir) / "sina/4.html")).text
