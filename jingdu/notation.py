@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from jingdu.blocks import Heading, atx_prefix, structure
 from jingdu.model import HIGHLIGHT_COLOUR, TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
