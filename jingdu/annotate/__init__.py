@@ -17,7 +17,7 @@ from jingdu.annotate.annotator import Model, annotate_with, cached_model, predic
 from jingdu.annotate.lexicon import mine_terms
 from jingdu.errors import ModelError
 from jingdu.fsutil import write_atomic
-from jingdu.model import Doc
+from jingdu.model import SCORED_LAYERS, Doc
 
 __all__ = ["DEFAULT_MODEL", "Model", "annotate", "evaluate_files", "load_model", "mine_terms", "predict",
            "save_model", "train", "train_files"]
@@ -69,7 +69,7 @@ def explain_report(doc: Doc) -> list[dict[str, object]]:
     """For each model mark: layer, text and why it was made (needs ``annotate(..., explain=True)``)."""
     return [{"layer": sp.layer, "start": sp.start, "end": sp.end, "text": doc.span_text(sp), "why": sp.note}
             for sp in sorted(doc.all_spans(), key=lambda s: (s.start, s.layer))
-            if sp.origin == "model" and sp.layer in ("highlight", "bold", "red")]
+            if sp.origin == "model" and sp.layer in SCORED_LAYERS]
 
 
 def dumps_report(doc: Doc) -> str:

@@ -23,7 +23,7 @@ from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import greedy
 from jingdu.annotate.trees import Scorer, scorer_from_dict
-from jingdu.model import Doc, Span
+from jingdu.model import SCORED_LAYERS, Doc, Span
 
 FORMAT = "jingdu-annotator"
 VERSION = 4  # 4: red term statistics hold the notes in which a term occurs (present, doc_rate)
@@ -148,7 +148,7 @@ def annotate_with(doc: Doc, model: Model, *, replace: bool = False, explain: boo
     """``doc`` with the model's marks added; existing marks are kept unless ``replace``."""
     spans = predict(doc, model, explain)
     if replace:
-        return doc.with_spans(spans, replace_layers=("highlight", "bold", "red"))
+        return doc.with_spans(spans, replace_layers=SCORED_LAYERS)
     kept = [sp for sp in spans if _free(sp, doc.spans(sp.layer))]
     return doc.with_spans(kept)
 

@@ -13,10 +13,10 @@ from jingdu.annotate import metrics
 from jingdu.annotate.annotator import Model, predict
 from jingdu.annotate.baselines import NgramBaseline, dictionary_spans, lead_spans, red_words, textrank_spans
 from jingdu.annotate.training import TrainOptions, folds_of, train
-from jingdu.model import Doc, Span
+from jingdu.model import SCORED_LAYERS, Doc, Span
 from jingdu.notation import write_note
 
-SCORED = ("highlight", "bold", "red")
+SCORED = SCORED_LAYERS
 #: The systems of a run and the layers each is scored on.
 WANTED: dict[str, tuple[str, ...]] = {"model": SCORED, "lead": ("highlight",), "textrank": ("highlight",),
                                       "ngram_lr": ("highlight",), "dictionary": ("red",),

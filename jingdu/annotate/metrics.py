@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
+from jingdu.model import HIGHLIGHT_COLOUR
 from jingdu.segment import CLOSERS, SENT_END
 
 HL, B, RED, U = "hl", "b", "red", "u"
@@ -30,7 +31,7 @@ class _Inline(HTMLParser):
         a = {k: (v or "") for k, v in attrs}
         style = a.get("style", "").replace(" ", "").lower()
         kind = None
-        if (tag == "span" and "background:#fff88f" in style) or tag == "mark":
+        if (tag == "span" and f"background:{HIGHLIGHT_COLOUR}" in style) or tag == "mark":
             kind = HL
         elif tag in ("strong", "b"):
             kind = B
