@@ -20,6 +20,9 @@ import unicodedata
 from functools import lru_cache
 
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+#: A query holds at most this many terms and characters (a longer one is refused at once: the
+#: cost of a query grows with its terms, and every other request waits for it).
+MAX_TERMS, MAX_QUERY_CHARS = 16, 200
 
 
 @lru_cache(maxsize=65536)
@@ -61,7 +64,11 @@ def parse_query(query: str) -> tuple[str, list[str]]:
     Terms are separated by whitespace; a term in double quotes may hold spaces.  Raises
     ``ValueError`` when nothing searchable is left.
     """
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"the query is {len(query)} characters long; at most {MAX_QUERY_CHARS}")
     terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', query)]
+    if len(terms) > MAX_TERMS:
+        raise ValueError(f"the query has {len(terms)} terms; at most {MAX_TERMS}")
     parts: list[str] = []
     literals: list[str] = []
     for term in terms:

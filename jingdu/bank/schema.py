@@ -100,8 +100,14 @@ ALTER TABLE notes ADD COLUMN source_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX notes_source_hash ON notes(source_hash);
 """
 
+_V4 = """
+CREATE INDEX notes_updated ON notes(updated_at, id);
+CREATE INDEX notes_published ON notes(published, id);
+CREATE INDEX notes_account ON notes(account);
+"""
+
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]

@@ -79,11 +79,19 @@ def search(con: sqlite3.Connection, query: str, kind: str | None = None, theme: 
     where, args = _filters(kind, theme, source)
     exact = all(len(chunks(t)) == 1 and chunks(t)[0] == t for t in literals)
     fetch = limit if exact else limit * 10 + 50
-    sql = (ITEM_SQL.replace("SELECT ", "SELECT -bm25(items_fts) AS score, ", 1)
-           + " JOIN items_fts ON items_fts.rowid = i.id WHERE items_fts MATCH ?"
-           + "".join(" AND " + w for w in where) + " ORDER BY bm25(items_fts) LIMIT ?")
+    if not where:  # rank inside FTS5, then join only the page of hits
+        sql = ("SELECT -m.rank AS score, i.id, i.kind, i.roles, i.text, i.data, i.themes, i.origin, i.start,"
+               ' i."end", i.key, n.id AS note_id, n.note_id AS note_name, n.title, n.account, n.url, n.published'
+               " FROM (SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ? ORDER BY rank LIMIT ?) m"
+               " JOIN items i ON i.id = m.rowid JOIN notes n ON n.id = i.note ORDER BY m.rank")
+        params: list[Any] = [match, fetch]
+    else:
+        sql = (ITEM_SQL.replace("SELECT ", "SELECT -bm25(items_fts) AS score, ", 1)
+               + " JOIN items_fts ON items_fts.rowid = i.id WHERE items_fts MATCH ?"
+               + "".join(" AND " + w for w in where) + " ORDER BY bm25(items_fts) LIMIT ?")
+        params = [match, *args, fetch]
     try:
-        rows = con.execute(sql, [match, *args, fetch]).fetchall()
+        rows = con.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
     hits = [hit_from_row(r, r["score"], literals) for r in rows if contains_all(r["text"], literals)]

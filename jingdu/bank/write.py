@@ -189,13 +189,20 @@ def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item]) 
     for r in con.execute("SELECT id, kind, text, themes_by_user, (SELECT COUNT(*) FROM cards c WHERE c.item = i.id)"
                          " AS cards FROM items i WHERE note = ? ORDER BY id", (note,)):
         old.setdefault((_group(r["kind"]), r["text"]), []).append(r)
+    new: list[tuple[int, Item]] = []
     for it in items:
         rows = old.pop((_group(it.kind), it.text), [])
         if rows:
             _update_item(con, rows[0], it)
             delete_items(con, [r["id"] for r in rows[1:] if not r["cards"]])
         else:
-            _insert_item(con, note, it, it.key(key))
+            new.append((_insert_item(con, note, it, it.key(key)), it))
+    con.executemany("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)",
+                    [(i, it.grams or grams(it.text)) for i, it in new])
+    con.executemany("INSERT OR IGNORE INTO item_themes (item, theme) VALUES (?, ?)",
+                    [(i, t) for i, it in new for t in it.themes])
+    con.executemany("INSERT OR IGNORE INTO themes (name) VALUES (?)",
+                    [(t,) for t in sorted({t for _, it in new for t in it.themes})])
     delete_items(con, [r["id"] for rows in old.values() for r in rows])
 
 
@@ -206,14 +213,13 @@ def _update_item(con: sqlite3.Connection, row: sqlite3.Row, it: Item) -> None:
         set_themes(con, row["id"], it.themes)
 
 
-def _insert_item(con: sqlite3.Connection, note: int, it: Item, key: str) -> None:
+def _insert_item(con: sqlite3.Connection, note: int, it: Item, key: str) -> int:
+    """The item's row (its index entry and themes are written by the caller, for all new items at once)."""
     cur = con.execute('INSERT INTO items (key, note, kind, roles, text, start, "end", data, themes, origin)'
                       " VALUES (?,?,?,?,?,?,?,?,?,?)",
                       (key, note, it.kind, " ".join(it.roles), it.text, it.start, it.end, _j(it.data),
                        _j(it.themes), it.origin))
-    item_id = int(cur.lastrowid or 0)
-    con.execute("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", (item_id, it.grams or grams(it.text)))
-    set_themes(con, item_id, it.themes)
+    return int(cur.lastrowid or 0)
 
 
 def delete_items(con: sqlite3.Connection, ids: list[int]) -> None:

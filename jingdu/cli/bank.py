@@ -271,8 +271,38 @@ def bench_search_cmd(db: Path | None = typer.Option(None, "--db", help="A filled
                       f"{'met' if fts <= 50 else 'NOT met'}")
 
 
+def bench_bank_cmd(posts: int = typer.Option(684, "--posts", min=1, help="How many posts the bank holds."),
+                   corpus: Path = typer.Option(Path("../shared/corpus"), "--corpus",
+                                               help="The corpus whose posts are copied."),
+                   runs: int = typer.Option(20, "--runs", min=1, help="Runs per query."),
+                   keep: Path | None = typer.Option(None, "--keep", help="Build the bank here and keep it.")) -> None:
+    """A bank of N posts copied from a corpus: add rate, bytes a post, search (median, p95) next to a LIKE scan."""
+    from jingdu.bank import bench
+
+    tmp = tempfile.TemporaryDirectory() if keep is None else None
+    db = keep or Path(tmp.name) / "bench.db"  # type: ignore[union-attr]
+    try:
+        with progress(posts) as bar:
+            task = bar.add_task("building", total=posts)
+            r = bench.run(db, corpus, posts, lambda done, _: bar.update(task, completed=done), runs)
+    except (JingduError, OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    out_console.print(f"{r.posts} posts: added at {r.posts / r.add_seconds:.0f} posts/s, "
+                      f"{r.bytes_per_post / 1024:.1f} KB a post on disk")
+    out_console.print(f"home page listing: median {r.home_ms[0]:.2f} ms, p95 {r.home_ms[1]:.2f} ms (CPU)")
+    out_console.print("query                      search median / p95     LIKE scan median / p95   ratio")
+    for what, q in bench.QUERIES:
+        (m, p), (lm, lp) = r.search_ms[q], r.like_ms[q]
+        out_console.print(f"{what:18} {q:10} {m:8.2f} / {p:8.2f} ms   {lm:9.2f} / {lp:9.2f} ms   "
+                          f"{lm / m if m else float('inf'):6.1f}x")
+
+
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     app.add_typer(bank_app, name="bank")
     app.command("review")(review_cmd)
     app.command("publish")(publish_cmd)
     bench_app.command("search")(bench_search_cmd)
+    bench_app.command("bank")(bench_bank_cmd)

@@ -14,9 +14,10 @@ names with digits (``问界M9``, ``“20+8”``, ``2.0版``, ``“1310”``), or
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
+from jingdu.extract.record import as_dict
 from jingdu.model import Doc
 from jingdu.segment import split_block
 
@@ -99,7 +100,7 @@ class Fact:
     high: float | int | None = None  # upper bound of a range (``value`` is the lower one)
 
     def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data = as_dict(self)
         if data["high"] is None:
             del data["high"]
         return data

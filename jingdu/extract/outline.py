@@ -8,9 +8,10 @@ that read like headings (一、…, （一）…, a short line without closing p
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
+from jingdu.extract.record import as_dict
 from jingdu.model import Block, Doc
 from jingdu.segment import split_block
 
@@ -31,7 +32,7 @@ class Section:
     paragraphs: int
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return as_dict(self)
 
 
 def _topic(doc: Doc, blocks: list[Block]) -> str | None:

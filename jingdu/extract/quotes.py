@@ -13,8 +13,9 @@ Patterns:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from jingdu.extract.record import as_dict
 from jingdu.model import Doc
 from jingdu.segment import sentences
 
@@ -44,7 +45,7 @@ class Quote:
     highlight: str | None = field(default=None)  # the highlighted words when only part is marked
 
     def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data = as_dict(self)
         data["patterns"] = list(self.patterns)
         return data
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from jingdu.annotate.lexicon import mine_terms
+from jingdu.extract.record import as_dict
 from jingdu.model import Doc
 from jingdu.segment import find_words
 
@@ -49,7 +50,7 @@ class Term:
     end: int
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return as_dict(self)
 
 
 # -- the lexicon -------------------------------------------------------------------------------
