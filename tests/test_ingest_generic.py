@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from jingdu.ingest import load
-from jingdu.ingest.generic import drop_boilerplate, f1, grams
-from jingdu.ingest.html import RawBlock
+from jingdu.ingest.generic import Reading, drop_boilerplate, f1, grams, prose_over_lists, tree_stats
+from jingdu.ingest.html import RawBlock, parse_html
 
 # (page, a sentence of the article, text of the page that is not the article)
 ARTICLES = [
@@ -107,3 +107,34 @@ def test_related_reading_ends_the_article() -> None:
 
 def test_related_line_before_the_article_does_not_end_it(pages_dir: Path) -> None:
     assert "新浪科技查询Apple中国官网" in load(str(_gne(pages_dir) / "sina/4.html")).text
+
+
+_GALLERY = ('<html><body><div class="gallery"><h2>江南油菜花</h2><div class="abstract">1/10 '
+            "春分过后，江南的油菜花开满了田野，远远望去像一片金色的海洋。村里的老人说，今年雨水充足，收成一定不错。</div></div>"
+            '<div class="feed"><ul>' + "".join(f'<li><a href="/n{i}.html">老照片：百年前的江南水乡第{i}期，原来是这个样子</a></li>'
+                                               for i in range(8)) + "</ul></div></body></html>")
+
+
+def test_a_headline_list_loses_to_prose_when_readings_disagree() -> None:
+    # a gallery page (toutiao/2 in ../shared): trafilatura returns the feed of headlines, the body is a caption
+    tree = parse_html(_GALLERY)
+    stats = tree_stats(tree)
+    feed, caption = tree.xpath('//div[@class="feed"]')[0], tree.xpath('//div[@class="abstract"]')[0]
+    texts = [Reading("trafilatura", None, feed.text_content())]
+    readings = [Reading("trafilatura", feed, texts[0].text), Reading("density", caption, "")]
+    chosen = prose_over_lists(texts, readings, stats)
+    assert chosen is not None and chosen.element is caption
+
+
+def test_a_list_is_kept_when_no_reading_is_prose() -> None:
+    tree = parse_html(_GALLERY)
+    stats = tree_stats(tree)
+    feed = tree.xpath('//div[@class="feed"]')[0]
+    texts = [Reading("trafilatura", None, feed.text_content())]
+    assert prose_over_lists(texts, [Reading("trafilatura", feed, texts[0].text)], stats) is None
+
+
+@pytest.mark.slow
+def test_gallery_page_is_its_caption(pages_dir: Path) -> None:
+    text = load(str(_gne(pages_dir) / "toutiao/2.html")).text
+    assert "世界第二大内陆国的蒙古国" in text and "老照片" not in text

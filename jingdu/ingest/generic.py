@@ -37,6 +37,7 @@ class GenericTunables:
     agreement_floor: float = 0.3  # below this, no reading is trusted and trafilatura's text is used
     extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
     extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
+    list_min_links: float = 0.6  # an element with this share of link text is a headline list, not an article
 
 
 TUNABLES = GenericTunables()
@@ -244,6 +245,27 @@ def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlEleme
     return chosen
 
 
+def prose_over_lists(texts: list[Reading], readings: list[Reading], stats: dict[HtmlElement, _Stats],
+                     tunables: GenericTunables = TUNABLES) -> Reading | None:
+    """When the readings disagree and every trafilatura text is a headline list (its element mostly
+    link text), the longest element reading that is prose (a gallery page's caption, say)."""
+    def links(r: Reading) -> float:
+        st = stats.get(r.element) if r.element is not None else None
+        return st.link_chars / st.chars if st is not None and st.chars else 0.0
+
+    def chars(r: Reading) -> int:
+        st = stats.get(r.element) if r.element is not None else None
+        return st.chars if st is not None else 0
+
+    lists = [r for r in readings if r.name.startswith("trafilatura") and r.element is not None
+             and links(r) >= tunables.list_min_links]
+    if not texts or len(lists) < len(texts):
+        return None
+    prose = [r for r in readings if not r.name.startswith("trafilatura") and r.element is not None
+             and links(r) < 1 - tunables.list_min_links and chars(r) >= tunables.min_body_chars]
+    return max(prose, key=chars, default=None)
+
+
 # -- cleaning the chosen body's blocks ----------------------------------------------------------------
 def is_boilerplate(block: RawBlock, tunables: GenericTunables = TUNABLES) -> bool:
     if block.raw is not None or len(block.text) > tunables.boilerplate_max_chars:
@@ -290,7 +312,7 @@ def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
     texts = [r for r in trafilatura_readings(html) if r.text.strip()]
     readings = [anchor(tree, r, tunables) for r in texts]
     readings += [r for r in (density_reading(stats, tunables), hint_reading(tree, tunables)) if r.element is not None]
-    chosen = choose(readings, tunables)
+    chosen = choose(readings, tunables) or prose_over_lists(texts, readings, stats, tunables)
     if chosen is None or chosen.element is None:
         blocks = drop_boilerplate(_text_blocks(texts[0].text), tunables) if texts else []
         return blocks if sum(len(b.text) for b in blocks) >= tunables.min_text_chars else []
