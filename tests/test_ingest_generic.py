@@ -93,7 +93,8 @@ def test_agrees_with_the_peer_on_its_20_pages(pages_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("line", ["责任编辑：王小明", "（编辑 刘晓 校对 李铭）", "分享到：微信 微博", "版权所有 © 某某网",
-                                  "点击进入专题>>", "来源：某某日报"])
+                                  "点击进入专题>>", "来源：某某日报",
+                                  "“年度人物评选”火热进行中！【点击投票】选出你心目中的商业领袖"])
 def test_boilerplate_lines_are_dropped(line: str) -> None:
     blocks = [RawBlock("paragraph", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。"), RawBlock("paragraph", line)]
     assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]

@@ -63,6 +63,7 @@ BOILERPLATE = tuple(re.compile(p) for p in (
     r">>\s*$|》》\s*$",
     r"^(?:来源|本文来源|文章来源)\s*[:：][^。！？]{0,30}$",
     r"^(?:举报|纠错|打印|收藏|评论|点赞|字号)(?:\s|$)",
+    r"[【\[]\s*点击(?:投票|查看|进入|阅读|购买|报名|下载|参与|观看)\s*[】\]]",  # a promotion's call to click
 ))
 #: A block that starts a tail of recommendations: everything from it on is dropped.
 TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
