@@ -95,3 +95,17 @@ def test_on_the_gne_pages_against_gnes_answers(pages_dir: Path, tmp_path: Path) 
     assert ours is not None and theirs is not None
     assert ours >= 0.95 and ours > theirs + 0.1
     assert report.empty_count("jingdu") == 0
+
+
+def test_a_crash_on_one_page_is_reported_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages, ref = _folders(tmp_path)
+
+    def broken(html: str, name: str = "") -> str:
+        if "江南" in html:
+            raise RuntimeError("boom")
+        return ""
+
+    monkeypatch.setattr(bench, "jingdu_text", broken)
+    report = run_ingest_bench(pages, ref, {"jingdu": None, "gne": None})
+    assert len(report.rows) == 2 and report.empty_count("jingdu") == 2
+    assert "site/a.html: jingdu failed: RuntimeError: boom" in report.render()

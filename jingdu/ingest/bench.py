@@ -46,6 +46,7 @@ class IngestBench:
     extractors: tuple[str, ...] = EXTRACTORS
     missing: dict[str, str] = field(default_factory=dict)  # extractor -> why it did not run
     unreferenced: int = 0  # pages without a reference file
+    crashes: list[str] = field(default_factory=list)  # pages where jingdu failed with an unexpected error
 
     def mean(self, name: str) -> float | None:
         vals = [r.scores[name] for r in self.rows if r.scores.get(name) is not None]
@@ -72,6 +73,7 @@ class IngestBench:
         lines.append(f"{'no text':{width}s}  " + "  ".join(f"{'' if c is None else c:>11}" for c in counts))
         lines.append(f"{len(self.rows)} pages, character-4-gram F1 against the reference body (whitespace removed)"
                      + (f"; {self.unreferenced} pages without a reference skipped" if self.unreferenced else ""))
+        lines += self.crashes
         return "\n".join(lines) + "\n"
 
 
@@ -90,7 +92,10 @@ def jingdu_text(html: str, name: str = "") -> str:
 def trafilatura_text(html: str) -> str:
     import trafilatura
 
-    return trafilatura.extract(html) or ""
+    try:
+        return trafilatura.extract(html) or ""
+    except Exception:  # noqa: BLE001 - a peer's crash on one page is its empty answer
+        return ""
 
 
 def gne_extractor() -> Callable[[str], str] | None:
@@ -148,7 +153,11 @@ def run_ingest_bench(pages: Path, reference: Path,
             if not html:
                 text = ""
             elif name == "jingdu" and fn is None:
-                text = jingdu_text(html, page.name)
+                try:
+                    text = jingdu_text(html, page.name)
+                except Exception as exc:  # noqa: BLE001 - a bug on one page is reported, the run goes on
+                    bench.crashes.append(f"{rel.as_posix()}: jingdu failed: {type(exc).__name__}: {exc}")
+                    text = ""
             else:
                 assert fn is not None
                 text = fn(html)
