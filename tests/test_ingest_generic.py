@@ -24,6 +24,8 @@ ARTICLES = [
     ("thepaper/2.html", "搭地铁去坐邮轮玩转东南亚！", "点【在看】"),
     ("zsnews/1.html", "调研组一行走访了中山零壹金服", "返回首页"),
     ("people/1.html", "今年的6月16日是父亲节", "点击进入“文艺星青年”>>"),
+    ("hexun/1.html", "京津冀交通一体化建设各项工作取得积极成效", "免责声明"),  # the disclaimer is the densest element
+    ("stcn/1.html", "当升科技：9614.5万元竞得常州市工业用地", "声明：证券时报力求信息真实"),
 ]
 
 
@@ -94,7 +96,9 @@ def test_agrees_with_the_peer_on_its_20_pages(pages_dir: Path) -> None:
 
 @pytest.mark.parametrize("line", ["责任编辑：王小明", "（编辑 刘晓 校对 李铭）", "分享到：微信 微博", "版权所有 © 某某网",
                                   "点击进入专题>>", "来源：某某日报",
-                                  "“年度人物评选”火热进行中！【点击投票】选出你心目中的商业领袖"])
+                                  "“年度人物评选”火热进行中！【点击投票】选出你心目中的商业领袖", "　　来源：某某交警",
+                                  "【免责声明】本文仅代表作者本人观点，与本网无关。本网对文中陈述、观点判断保持中立，"
+                                  "不对所包含内容的准确性、可靠性或完整性提供任何明示或暗示的保证。请读者仅作参考，并请自行承担全部责任。"])
 def test_boilerplate_lines_are_dropped(line: str) -> None:
     blocks = [RawBlock("paragraph", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。"), RawBlock("paragraph", line)]
     assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]
