@@ -441,13 +441,13 @@ def _front_matter_meta(fm: str) -> dict[str, object]:
     return mapped
 
 
-_FOOTER_KEYS = {"作者": "author", "发布": "published", "URL": "url"}
+_FOOTER_KEYS = {"作者": "author", "来源": "account", "发布": "published", "URL": "url"}
 
 
 def _footer_meta(footer: str) -> dict[str, str]:
-    """Author, publish date and URL from the footer's ``> 作者: …`` lines."""
+    """Author, account, publish date and URL from the footer's ``> 作者: …`` lines."""
     out: dict[str, str] = {}
-    for m in re.finditer(r"^> (作者|发布|URL):\s*(.*?)\s*$", footer, re.M):
+    for m in re.finditer(r"^> (作者|来源|发布|URL):\s*(.*?)\s*$", footer, re.M):
         value = re.sub(r"^\[([^\]]*)\]\([^)]*\)$", r"\1", m.group(2))  # [name](link) -> name
         if value:
             out[_FOOTER_KEYS[m.group(1)]] = value
@@ -548,7 +548,8 @@ def _by_layer(spans: list[Span]) -> dict[str, list[Span]]:
 
 def meta_footer(doc: Doc) -> str:
     """The note's closing footer in the notation's own form (``---`` then ``> 作者: …`` lines),
-    holding what the notation has no other place for: author, publish date and URL.  Readers
+    holding what the notation has no other place for: author, the publishing site or account
+    (``> 来源:``, when the note has an author too), publish date and URL.  Readers
     and the referee leave the footer out of the article's text (the referee knows a footer by its
     ``> 作者`` line, so a note with only a URL — a fetched page without author or date — names the
     site as its author).  Empty when there is nothing."""
@@ -557,6 +558,8 @@ def meta_footer(doc: Doc) -> str:
     if not (author or m.published):
         return ""
     lines = [f"> 作者: {author}  "]
+    if m.author and m.account and m.account != m.author:
+        lines.append(f"> 来源: {m.account}  ")
     if m.published:
         lines.append(f"> 发布: {m.published}  ")
     if m.url:

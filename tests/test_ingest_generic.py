@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from jingdu.ingest import load
-from jingdu.ingest.generic import drop_boilerplate, f1, grams
-from jingdu.ingest.html import RawBlock
+from jingdu.ingest.generic import Reading, drop_boilerplate, f1, grams, prose_over_lists, tree_stats
+from jingdu.ingest.html import RawBlock, parse_html
 
 # (page, a sentence of the article, text of the page that is not the article)
 ARTICLES = [
@@ -24,6 +24,8 @@ ARTICLES = [
     ("thepaper/2.html", "搭地铁去坐邮轮玩转东南亚！", "点【在看】"),
     ("zsnews/1.html", "调研组一行走访了中山零壹金服", "返回首页"),
     ("people/1.html", "今年的6月16日是父亲节", "点击进入“文艺星青年”>>"),
+    ("hexun/1.html", "京津冀交通一体化建设各项工作取得积极成效", "免责声明"),  # the disclaimer is the densest element
+    ("stcn/1.html", "当升科技：9614.5万元竞得常州市工业用地", "声明：证券时报力求信息真实"),
 ]
 
 
@@ -93,7 +95,10 @@ def test_agrees_with_the_peer_on_its_20_pages(pages_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("line", ["责任编辑：王小明", "（编辑 刘晓 校对 李铭）", "分享到：微信 微博", "版权所有 © 某某网",
-                                  "点击进入专题>>", "来源：某某日报"])
+                                  "点击进入专题>>", "来源：某某日报",
+                                  "“年度人物评选”火热进行中！【点击投票】选出你心目中的商业领袖", "　　来源：某某交警",
+                                  "【免责声明】本文仅代表作者本人观点，与本网无关。本网对文中陈述、观点判断保持中立，"
+                                  "不对所包含内容的准确性、可靠性或完整性提供任何明示或暗示的保证。请读者仅作参考，并请自行承担全部责任。"])
 def test_boilerplate_lines_are_dropped(line: str) -> None:
     blocks = [RawBlock("paragraph", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。"), RawBlock("paragraph", line)]
     assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]
@@ -107,3 +112,34 @@ def test_related_reading_ends_the_article() -> None:
 
 def test_related_line_before_the_article_does_not_end_it(pages_dir: Path) -> None:
     assert "新浪科技查询Apple中国官网" in load(str(_gne(pages_dir) / "sina/4.html")).text
+
+
+_GALLERY = ('<html><body><div class="gallery"><h2>江南油菜花</h2><div class="abstract">1/10 '
+            "春分过后，江南的油菜花开满了田野，远远望去像一片金色的海洋。村里的老人说，今年雨水充足，收成一定不错。</div></div>"
+            '<div class="feed"><ul>' + "".join(f'<li><a href="/n{i}.html">老照片：百年前的江南水乡第{i}期，原来是这个样子</a></li>'
+                                               for i in range(8)) + "</ul></div></body></html>")
+
+
+def test_a_headline_list_loses_to_prose_when_readings_disagree() -> None:
+    # a gallery page (toutiao/2 in ../shared): trafilatura returns the feed of headlines, the body is a caption
+    tree = parse_html(_GALLERY)
+    stats = tree_stats(tree)
+    feed, caption = tree.xpath('//div[@class="feed"]')[0], tree.xpath('//div[@class="abstract"]')[0]
+    texts = [Reading("trafilatura", None, feed.text_content())]
+    readings = [Reading("trafilatura", feed, texts[0].text), Reading("density", caption, "")]
+    chosen = prose_over_lists(texts, readings, stats)
+    assert chosen is not None and chosen.element is caption
+
+
+def test_a_list_is_kept_when_no_reading_is_prose() -> None:
+    tree = parse_html(_GALLERY)
+    stats = tree_stats(tree)
+    feed = tree.xpath('//div[@class="feed"]')[0]
+    texts = [Reading("trafilatura", None, feed.text_content())]
+    assert prose_over_lists(texts, [Reading("trafilatura", feed, texts[0].text)], stats) is None
+
+
+@pytest.mark.slow
+def test_gallery_page_is_its_caption(pages_dir: Path) -> None:
+    text = load(str(_gne(pages_dir) / "toutiao/2.html")).text
+    assert "世界第二大内陆国的蒙古国" in text and "老照片" not in text

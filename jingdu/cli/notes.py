@@ -110,7 +110,25 @@ def demo(
         write_atomic(save, write_note(doc))
 
 
+def bench_ingest_cmd(
+    pages: Path = typer.Argument(..., help="A folder of saved HTML pages (subfolders included)."),
+    reference: Path = typer.Option(..., "--reference", help=(
+        "A folder of reference bodies: for each page, a UTF-8 text file of the same relative path and "
+        "stem with the suffix .txt holding the plain text of the article's body (no title, no markup; "
+        "whitespace does not count). Pages without one are skipped.")),
+) -> None:
+    """Body text of jingdu, trafilatura and gne (if installed) on the same pages, by char-4-gram F1."""
+    from jingdu.ingest.bench import run_ingest_bench
+
+    try:
+        report = run_ingest_bench(pages, reference)
+    except JingduError as exc:
+        raise fail(str(exc)) from None
+    out_console.print(report.render(), soft_wrap=True, markup=False, highlight=False)
+
+
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
+    bench_app.command("ingest")(bench_ingest_cmd)
     app.command()(ingest)
     app.command()(convert)
     app.command()(show)

@@ -33,10 +33,12 @@ class GenericTunables:
     edge_support: float = 0.5  # an edge block stays when this share of its 4-grams is in another reading
     edge_max_chars: int = 60  # only edge blocks up to this length may be trimmed
     boilerplate_max_chars: int = 80  # boilerplate patterns apply to blocks up to this length
+    disclaimer_max_chars: int = 300  # a 免责声明 paragraph up to this length is boilerplate
     tail_min_chars: int = 150  # a 相关阅读 line ends the article only after this much text
     agreement_floor: float = 0.3  # below this, no reading is trusted and trafilatura's text is used
     extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
     extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
+    list_min_links: float = 0.6  # an element with this share of link text is a headline list, not an article
 
 
 TUNABLES = GenericTunables()
@@ -62,7 +64,10 @@ BOILERPLATE = tuple(re.compile(p) for p in (
     r">>\s*$|》》\s*$",
     r"^(?:来源|本文来源|文章来源)\s*[:：][^。！？]{0,30}$",
     r"^(?:举报|纠错|打印|收藏|评论|点赞|字号)(?:\s|$)",
+    r"[【\[]\s*点击(?:投票|查看|进入|阅读|购买|报名|下载|参与|观看)\s*[】\]]",  # a promotion's call to click
 ))
+#: A publisher's disclaimer (【免责声明】本文仅代表作者本人观点…), boilerplate even when long.
+DISCLAIMER = re.compile(r"^[【\[(（]?\s*(?:免责声明|特别声明|郑重声明|声明)\s*[】\])）:：]")
 #: A block that starts a tail of recommendations: everything from it on is dropped.
 TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
                         r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论)")
@@ -244,17 +249,43 @@ def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlEleme
     return chosen
 
 
+def prose_over_lists(texts: list[Reading], readings: list[Reading], stats: dict[HtmlElement, _Stats],
+                     tunables: GenericTunables = TUNABLES) -> Reading | None:
+    """When the readings disagree and every trafilatura text is a headline list (its element mostly
+    link text), the longest element reading that is prose (a gallery page's caption, say)."""
+    def links(r: Reading) -> float:
+        st = stats.get(r.element) if r.element is not None else None
+        return st.link_chars / st.chars if st is not None and st.chars else 0.0
+
+    def chars(r: Reading) -> int:
+        st = stats.get(r.element) if r.element is not None else None
+        return st.chars if st is not None else 0
+
+    lists = [r for r in readings if r.name.startswith("trafilatura") and r.element is not None
+             and links(r) >= tunables.list_min_links]
+    if not texts or len(lists) < len(texts):
+        return None
+    prose = [r for r in readings if not r.name.startswith("trafilatura") and r.element is not None
+             and links(r) < 1 - tunables.list_min_links and chars(r) >= tunables.min_body_chars]
+    return max(prose, key=chars, default=None)
+
+
 # -- cleaning the chosen body's blocks ----------------------------------------------------------------
 def is_boilerplate(block: RawBlock, tunables: GenericTunables = TUNABLES) -> bool:
-    if block.raw is not None or len(block.text) > tunables.boilerplate_max_chars:
+    if block.raw is not None:
         return False
-    return any(p.search(block.text) for p in BOILERPLATE)
+    text = block.text.strip()  # (a page's own 　　 indent too)
+    if len(text) <= tunables.disclaimer_max_chars and DISCLAIMER.search(text):
+        return True
+    if len(text) > tunables.boilerplate_max_chars:
+        return False
+    return any(p.search(text) for p in BOILERPLATE)
 
 
 def drop_boilerplate(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
     out: list[RawBlock] = []
     for b in blocks:
-        if (b.raw is None and len(b.text) <= tunables.boilerplate_max_chars and TAIL_START.search(b.text)
+        if (b.raw is None and len(b.text) <= tunables.boilerplate_max_chars and TAIL_START.search(b.text.strip())
                 and sum(len(o.text) for o in out) >= tunables.tail_min_chars):
             break
         if not is_boilerplate(b, tunables):
@@ -290,7 +321,10 @@ def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
     texts = [r for r in trafilatura_readings(html) if r.text.strip()]
     readings = [anchor(tree, r, tunables) for r in texts]
     readings += [r for r in (density_reading(stats, tunables), hint_reading(tree, tunables)) if r.element is not None]
-    chosen = choose(readings, tunables)
+    # an element that is one boilerplate paragraph (a long 免责声明, say) is never the body
+    readings = [r for r in readings
+                if r.element is None or not is_boilerplate(RawBlock("paragraph", element_text(r.element)), tunables)]
+    chosen = choose(readings, tunables) or prose_over_lists(texts, readings, stats, tunables)
     if chosen is None or chosen.element is None:
         blocks = drop_boilerplate(_text_blocks(texts[0].text), tunables) if texts else []
         return blocks if sum(len(b.text) for b in blocks) >= tunables.min_text_chars else []

@@ -99,6 +99,19 @@ DATE_META = ("article:published_time", "og:release_date", "publishdate", "PubDat
              "weibo: article:create_at", "datePublished", "og:article:published_time")
 #: How many characters of text after the title are searched for a date like 2019年9月7日 15:10.
 DATE_NEAR_TITLE = 300
+#: og:site_name values that name a platform, not the publisher.
+NOT_A_SITE = frozenset({"微信公众平台"})
+_CJK_NAME = r"[\u4e00-\u9fff·]{2,4}(?:[ 、，,]+[\u4e00-\u9fff·]{2,4})*(?=[\s，,。；;)）]|$)"
+#: ``作者：张三``, ``记者 张三 李四``, ``文/张三`` in the lines after the title.
+_AUTHOR_NEAR_TITLE = (
+    re.compile(r"作者\s*[:：]\s*(\S.{0,30})"),
+    re.compile(r"记者(?:\s*[:：]\s*|\s+)(" + _CJK_NAME + ")"),
+    re.compile(r"(?:^|\s)文\s*[/／|｜]\s*(" + _CJK_NAME + ")"),
+)
+_SOURCE_NEAR_TITLE = (re.compile(r"来源\s*[:：]\s*(\S{2,30})"),)  # a source's name has no spaces
+#: Where a field's value ends: the next label, a date or a separator.
+_FIELD_END = re.compile(r"\s{2,}|\s*(?:来源|作者|记者|编辑|责任编辑|发布|时间|日期|字号|浏览|阅读|分享|参与|评论|举报)"
+                        r"|\s*\d{2,4}[-/年.]|\s*[|｜]")
 _SOURCE_LINE = re.compile(r"原文链接|微信公众号|^来源")
 _BLOB = re.compile(r"^[A-Za-z0-9+/=]{60,}$")
 
@@ -144,8 +157,14 @@ def parse_date(text: str) -> str:
 
 
 def site_of(root: HtmlElement, url: str, fallback: str = "") -> str:
-    name = meta_content(root, "og:site_name", "site_name", "application-name")
+    """The publishing site or account: JSON-LD ``publisher.name``, ``og:site_name`` (never
+    WeChat's 微信公众平台), the host's known name, the site rule's name, a ``来源：…`` line near the
+    title, then the title's ``_网站`` suffix."""
+    name = next((n for n in (_ld_name(item.get("publisher")) for item in json_ld(root)) if n), "")
     if name:
+        return name
+    name = meta_content(root, "og:site_name", "site_name", "application-name")
+    if name and name not in NOT_A_SITE:
         return name
     host = urlparse(url).hostname or ""
     for domain, label in HOST_NAMES.items():
@@ -153,12 +172,78 @@ def site_of(root: HtmlElement, url: str, fallback: str = "") -> str:
             return label
     if fallback:
         return fallback
+    name = _near_title_field(root, _SOURCE_NEAR_TITLE)
+    if name:
+        return name
     m = _TITLE_SUFFIX.search(clean_text(root.findtext(".//title") or ""))
     return m.group(1) if m else ""
 
 
+def page_author(root: HtmlElement) -> str:
+    """The article's author: JSON-LD ``author.name``, ``<meta name="author">`` /
+    ``article:author``, then ``作者：张三`` / ``记者 张三`` / ``文/张三`` near the title.  Values that
+    are not names (numbers, URLs, long text) are passed over."""
+    for item in json_ld(root):
+        name = _ld_name(item.get("author"))
+        if _is_name(name):
+            return name
+    for key in ("author", "article:author", "og:article:author"):
+        name = meta_content(root, key)
+        if _is_name(name):
+            return name
+    return _near_title_field(root, _AUTHOR_NEAR_TITLE)
+
+
+def _ld_name(value: object) -> str:
+    """``name`` of a JSON-LD person/organisation (or a list of them, joined by 、), or a plain string."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return clean_text(str(value.get("name") or ""))
+    if isinstance(value, list):
+        return "、".join(n for n in (_ld_name(v) for v in value) if n)
+    return ""
+
+
+def _is_name(value: str) -> bool:
+    return (0 < len(value) <= 30 and "://" not in value and "@" not in value
+            and bool(re.search(r"[A-Za-z\u4e00-\u9fff]", value)))
+
+
+def _near_title_text(root: HtmlElement) -> str:
+    """The text of the elements after the page's first <h1> (or its parent's), a few hundred characters."""
+    h1 = next(iter(root.xpath("//h1")), None)
+    if h1 is None:
+        return ""
+    parts: list[str] = []
+    for el in h1.itersiblings():
+        if isinstance(el.tag, str):
+            parts.append(clean_text(" ".join(el.itertext())))
+        if sum(map(len, parts)) > DATE_NEAR_TITLE:
+            break
+    text = " | ".join(p for p in parts if p)  # a field's value never runs into the next element
+    if not text:
+        parent = h1.getparent()
+        text = clean_text(" ".join(parent.itertext())) if parent is not None else ""
+    return text[:DATE_NEAR_TITLE]
+
+
+def _near_title_field(root: HtmlElement, patterns: tuple[re.Pattern[str], ...]) -> str:
+    text = _near_title_text(root)
+    for pattern in patterns:
+        m = pattern.search(text)
+        if m:
+            value = _FIELD_END.split(m.group(1).strip(), maxsplit=1)[0].strip(" ：:|｜/，,。")
+            if _is_name(value):
+                return value
+    return ""
+
+
 def page_title(root: HtmlElement, site: Site | None) -> str:
     title = first_text(root, site.title) if site else ""
+    if not title:
+        title = next((clean_text(str(item["headline"])) for item in json_ld(root)
+                      if isinstance(item.get("headline"), str) and item["headline"].strip()), "")
     if not title:
         title = meta_content(root, "og:title", "twitter:title")
     if not title:
@@ -304,7 +389,7 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
         builder.add("title", title, prefix="# ")
     add_blocks(builder, blocks)
     meta = Meta(title=title, account=account, url=_source_url(source) or url, published=published,
-                author=meta_content(root, "author", "article:author") if site and site.name != "people" else "",
+                author=page_author(root),
                 tags=tuple(first_texts(root, '//a[contains(@class,"post-tag")]')),
                 categories=tuple(first_texts(root, '//a[contains(@class,"post-category")]')), id=note_id)
     return builder.build(meta)
