@@ -73,7 +73,7 @@ def eval_cmd(
 ) -> None:
     """Cross-validate the annotator grouped by article, next to lead, TextRank, n-gram LR and dictionary baselines."""
     from jingdu.annotate import evaluate_files
-    from jingdu.annotate.evaluate import summary_rows
+    from jingdu.annotate.evaluate import group_names, summary_rows
 
     try:
         with progress(repeats) as bar:
@@ -85,12 +85,17 @@ def eval_cmd(
         out_console.print_json(json.dumps(result, ensure_ascii=False))
         return
     splits = f", mean of {repeats} splits" if repeats > 1 else ""
-    table = Table(title=f"grouped {result['folds']}-fold CV on {result['notes']} notes (referee metric{splits})")
-    for col in ("system", "layer", "P", "R", "F1", *(("F1 min", "F1 max") if repeats > 1 else ())):
+    table = Table(title=f"grouped {result['folds']}-fold CV on {result['notes']} notes (referee metric{splits}; "
+                        "\"other\" predicts unseen news articles)")
+    for col in ("notes", "system", "layer", "P", "R", "F1", *(("F1 min", "F1 max") if repeats > 1 else ())):
         table.add_column(col)
-    for system, layer, p, r, f, lo, hi in summary_rows(result):
-        spread = (f"{lo:.3f}", f"{hi:.3f}") if repeats > 1 else ()
-        table.add_row(system, layer, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", *spread)
+    runs = result.get("runs") or [result]
+    for group in group_names(result):
+        n = result["notes"] if group == "all" else runs[0]["groups"][group]["notes"]  # type: ignore[index]
+        for system, layer, p, r, f, lo, hi in summary_rows(result, group):
+            spread = (f"{lo:.3f}", f"{hi:.3f}") if repeats > 1 else ()
+            table.add_row(f"{group} ({n})", system, layer, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", *spread)
+        table.add_section()
     out_console.print(table)
 
 
