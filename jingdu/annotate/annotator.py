@@ -20,6 +20,7 @@ from jingdu.annotate import highlight as H
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
+from jingdu.annotate.furniture import furniture_ranges, touches
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import greedy
 from jingdu.annotate.trees import Scorer, scorer_from_dict
@@ -103,8 +104,9 @@ def _explain(model: Scorer, row: np.ndarray, p: float) -> str:
     return f"p={p:.2f}: " + ", ".join(model.reasons(row))
 
 
-def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
-    """The model's spans (origin ``model``) for the three layers of ``doc``."""
+def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = True) -> list[Span]:
+    """The model's spans (origin ``model``) for the three layers of ``doc``; nothing is marked on
+    page furniture (:mod:`jingdu.annotate.furniture`) unless ``furniture`` is False."""
     prep = prepare(doc, model.red_words, model.bold_words, model.hl_lex)
     out: list[Span] = []
     if not prep.infos:
@@ -113,21 +115,35 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     acct = model.rates.features(doc.meta.account)
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense)
+    skip = furniture_ranges(doc, [(s.start, s.end) for s in prep.infos]) if furniture else []
     sel = H.decide(hl, model.thresholds["hl_rate"])
+    if skip:
+        sel &= np.array([not touches(s.start, s.end, skip) for s in prep.infos])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
         note = _explain(model.highlight, dense[i], float(hl[i])) if explain else None
         out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
     Xr = with_column(R.features(prep.occs, prep.infos, model.red_terms, hl), acct[1])
-    pr = model.red.proba(Xr)
+    pr = _off(model.red.proba(Xr), prep.occs, skip)
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
     Xb = with_column(B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl), acct[2])
-    pb = model.bold.proba(Xb)
+    pb = _off(model.bold.proba(Xb), prep.cands, skip)
     for i in _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"]):
         note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
         out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
+    return out
+
+
+def _off(probs: np.ndarray, cands: Sequence[R.Occ] | Sequence[B.Cand], skip: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``probs`` with those of candidates on page furniture set to 0 (never kept)."""
+    if not skip:
+        return probs
+    out = probs.copy()
+    for i, c in enumerate(cands):
+        if touches(c.start, c.end, skip):
+            out[i] = 0.0
     return out
 
 
