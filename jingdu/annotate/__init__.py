@@ -32,17 +32,32 @@ def _model_file(path: str | Path) -> Path:
     return p / MODEL_FILE if p.is_dir() or not p.suffix else p
 
 
+#: Models loaded, by file: (path, modification time, size) -> model.
+_LOADED: dict[tuple[str, int, int], Model] = {}
+
+
 def load_model(path: str | Path | None = None) -> Model:
-    """Load a model file (or a directory holding ``model.json``); the shipped one by default."""
+    """Load a model file (or a directory holding ``model.json``); the shipped one by default.
+
+    A file is read and parsed once while its modification time and size stay the same."""
     f = _model_file(path or DEFAULT_MODEL)
     try:
+        st = f.stat()
+        key = (str(f.resolve()), st.st_mtime_ns, st.st_size)
+        hit = _LOADED.get(key)
+        if hit is not None:
+            return hit
         text = f.read_text(encoding="utf-8")
     except OSError as exc:
         raise ModelError(f"cannot read model {f}: {exc.strerror or exc}") from exc
     try:
-        return cached_model(text)
+        model = cached_model(text)
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{f} is not a jingdu annotator model: {exc}") from exc
+    if len(_LOADED) >= 4:
+        _LOADED.clear()
+    _LOADED[key] = model
+    return model
 
 
 def save_model(model: Model, path: str | Path) -> Path:

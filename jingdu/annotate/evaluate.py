@@ -52,17 +52,21 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
                    options: TrainOptions = TrainOptions(),
                    progress: Callable[[int, int], None] | None = None,
                    posts: Sequence[str] = (), seed: int = 0,
-                   groups: Sequence[str] | None = None) -> dict[str, object]:
+                   groups: Sequence[str] | None = None,
+                   variants: dict[str, dict[str, object]] | None = None) -> dict[str, object]:
     """Grouped K-fold: train on the other articles, predict each held-out article; baselines too.
 
     Candidate terms are mined in each fold from its training notes and ``posts`` (``mined``, when
     given, is used as is instead: a fixed table).  ``groups`` names each note's group (e.g. 申论
     and other); every score is also reported per group under ``"groups"``.  Seed 0 puts every
     K-th article in the same fold (in the order given); another seed shuffles the articles first,
-    for a different split."""
+    for a different split.  ``variants`` maps a name to keyword arguments of :func:`predict` (the
+    decision rules, furniture, the bold fallback): each is scored as system ``model[name]`` from
+    the same trained models."""
     docs = list(docs)
     groups = list(groups) if groups is not None else [OTHER] * len(docs)
-    preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in WANTED}
+    variants = dict(variants or {})
+    preds: dict[str, list[Doc | None]] = {k: [None] * len(docs) for k in (*WANTED, *map(variant_name, variants))}
     parts = folds_of(len(docs), folds)
     if seed:
         order = np.random.default_rng(seed).permutation(len(docs))
@@ -78,6 +82,8 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
         for i in fold:
             d = docs[i]
             preds["model"][i] = _with(d, predict(d, model))
+            for v, kwargs in variants.items():
+                preds[variant_name(v)][i] = _with(d, predict(d, model, **kwargs))  # type: ignore[arg-type]
             preds["lead"][i] = _with(d, lead_spans(d))
             preds["textrank"][i] = _with(d, textrank_spans(d))
             preds["ngram_lr"][i] = _with(d, ngram.spans(d))
@@ -99,12 +105,14 @@ def cross_validate(docs: Sequence[Doc], folds: int = 5, mined: Counter[str] | No
 
 def repeated(docs: Sequence[Doc], folds: int = 5, repeats: int = 1, mined: Counter[str] | None = None,
              posts: Sequence[str] = (), progress: Callable[[int, int], None] | None = None,
-             groups: Sequence[str] | None = None, options: TrainOptions = TrainOptions()) -> dict[str, object]:
+             groups: Sequence[str] | None = None, options: TrainOptions = TrainOptions(),
+             variants: dict[str, dict[str, object]] | None = None) -> dict[str, object]:
     """:func:`cross_validate` on ``repeats`` different splits (seeds 0, 1, …): with 54 notes one
     split's score moves by a few points, so the mean over splits is the estimate to report."""
     runs = []
     for seed in range(max(1, repeats)):
-        runs.append(cross_validate(docs, folds, mined, options, posts=posts, seed=seed, groups=groups))
+        runs.append(cross_validate(docs, folds, mined, options, posts=posts, seed=seed, groups=groups,
+                                   variants=variants))
         if progress:
             progress(seed + 1, max(1, repeats))
     return {"notes": len(docs), "folds": runs[0]["folds"], "repeats": len(runs), "runs": runs}
@@ -113,6 +121,10 @@ def repeated(docs: Sequence[Doc], folds: int = 5, repeats: int = 1, mined: Count
 KEYS = {"highlight": "highlight_sentences", "bold": "bold_spans", "red": "red_spans"}
 Row = tuple[str, str, float, float, float, float, float]
 ALL = "all"
+
+
+def variant_name(name: str) -> str:
+    return f"model[{name}]"
 
 
 def group_names(result: dict[str, object]) -> list[str]:
@@ -129,7 +141,8 @@ def summary_rows(result: dict[str, object], group: str = ALL) -> list[Row]:
     if group != ALL:
         runs = [r["groups"][group] for r in runs]  # type: ignore[index]
     rows = []
-    for system, layers in WANTED.items():
+    extra = {k: SCORED for k in runs[0] if k.startswith("model[")}  # type: ignore[union-attr]
+    for system, layers in {**WANTED, **extra}.items():
         if not all(isinstance(r.get(system), dict) for r in runs):  # type: ignore[union-attr]
             continue
         for layer in layers:
