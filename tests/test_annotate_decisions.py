@@ -26,12 +26,15 @@ ARTICLE = ("# 某县推进产业振兴\n\n> 作者：本报记者\n\n"
 
 def test_key_spans_figures_with_units_and_people_with_titles() -> None:
     doc = read_note(ARTICLE)
-    found = [(doc.text[a:e], kind) for a, e, kind in B.key_spans(sentence_infos(doc), [])]
+    found = [(doc.text[a:e], kind) for a, e, kind in B.key_spans(sentence_infos(doc), [], 4, 4)]
     texts = [t for t, _ in found]
     assert "达512亿元" in texts and "同比增长6.1%" in texts and "达到213家" in texts
     assert "某县县委书记周明远" in texts
     assert not any(t.startswith("2024") for t in texts)  # a year is not a figure
-    assert sum(k == "figure" for _, k in found) <= B.KEY_FIGURES
+    assert sum(k == "figure" for _, k in found) <= 4
+    # the shipped fallback: the first named person only (figures cost more than noise in CV)
+    shipped = [doc.text[a:e] for a, e, _ in B.key_spans(sentence_infos(doc), [])]
+    assert shipped == ["某县县委书记周明远"] and (B.KEY_FIGURES, B.KEY_PEOPLE) == (0, 1)
 
 
 def test_key_spans_leave_taken_ranges_alone() -> None:

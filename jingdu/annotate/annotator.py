@@ -111,11 +111,12 @@ BOLD_FALLBACK = True
 
 #: How the highlight layer decides: ``"count"`` (the shrunk expected count per article) or
 #: ``"threshold"`` (``hl_t``, calibrated on out-of-fold predictions, where the model file has it).
-HL_DECISION = "count"
+HL_DECISION = "mix"
 
 
 def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = True,
-            bold_fallback: bool | None = None, hl_decision: str | None = None) -> list[Span]:
+            bold_fallback: bool | None = None, hl_decision: str | None = None,
+            key_figures: int = B.KEY_FIGURES, key_people: int = B.KEY_PEOPLE) -> list[Span]:
     """The model's spans (origin ``model``) for the three layers of ``doc``; nothing is marked on
     page furniture (:mod:`jingdu.annotate.furniture`) unless ``furniture`` is False.  An article
     the bold model leaves without bold gets its named people with titles and its first key figures
@@ -129,8 +130,11 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense)
     skip = furniture_ranges(doc, [(s.start, s.end) for s in prep.infos]) if furniture else []
-    if (hl_decision or HL_DECISION) == "threshold" and "hl_t" in model.thresholds:
+    rule = hl_decision or HL_DECISION
+    if rule == "threshold" and "hl_t" in model.thresholds:
         sel = H.decide_threshold(hl, model.thresholds["hl_t"])
+    elif rule == "mix" and "hl_t" in model.thresholds:
+        sel = H.decide_mix(hl, model.thresholds["hl_rate"], model.thresholds["hl_t"])
     else:
         sel = H.decide(hl, model.thresholds["hl_rate"])
     if skip:
@@ -151,7 +155,7 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
         note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
         out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
     if not chosen and (BOLD_FALLBACK if bold_fallback is None else bold_fallback):
-        for a, e, kind in B.key_spans(prep.infos, skip):
+        for a, e, kind in B.key_spans(prep.infos, skip, key_figures, key_people):
             out.append(Span(a, e, "bold", origin="model", note=f"fallback: {kind}" if explain else None))
     return out
 

@@ -120,11 +120,15 @@ def text_of(s: SentInfo, c: Cand) -> str:
 
 
 #: The fallback marks at most this many key figures in an article.
-KEY_FIGURES = 4
+KEY_FIGURES = 0
+
+
+#: The fallback marks at most this many named people.
+KEY_PEOPLE = 1
 
 
 def key_spans(infos: Sequence[SentInfo], taken: Sequence[tuple[int, int]], limit: int = KEY_FIGURES,
-              ) -> list[tuple[int, int, str]]:
+              people: int = KEY_PEOPLE) -> list[tuple[int, int, str]]:
     """Bold for an article the model leaves without bold: named people with their titles (the
     first mention of each) and up to ``limit`` key figures with their units and qualifiers (the
     first ones of the article's body), none overlapping ``taken``."""
@@ -140,7 +144,7 @@ def key_spans(infos: Sequence[SentInfo], taken: Sequence[tuple[int, int]], limit
             continue
         for m in PERSON.finditer(s.text):
             a, b = s.start + m.start(), s.start + m.end()
-            if m.group() not in names and free(a, b):
+            if m.group() not in names and len(names) < people and free(a, b):
                 names.add(m.group())
                 out.append((a, b, "person"))
                 busy.append((a, b))

@@ -123,6 +123,17 @@ def decide_threshold(probs: np.ndarray, t: float) -> np.ndarray:
     return probs >= t
 
 
+def decide_mix(probs: np.ndarray, rate: float, t: float) -> np.ndarray:
+    """The article's most likely sentences, as many as the mean of the count rule's ``k``
+    (:func:`decide`) and the number of sentences at or above the threshold ``t``."""
+    sel = np.zeros(len(probs), dtype=bool)
+    if not len(probs):
+        return sel
+    k = int(round(0.5 * int(decide(probs, rate).sum()) + 0.5 * int((probs >= t).sum())))
+    sel[np.argsort(-probs, kind="stable")[:k]] = True
+    return sel
+
+
 def best_threshold(items: Sequence[tuple[np.ndarray, np.ndarray]], grid: Sequence[float] = HL_GRID,
                    ) -> tuple[float, float]:
     """The threshold of ``grid`` with the best micro sentence F1 over (probs, labels) per article."""
