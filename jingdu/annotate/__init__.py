@@ -32,17 +32,32 @@ def _model_file(path: str | Path) -> Path:
     return p / MODEL_FILE if p.is_dir() or not p.suffix else p
 
 
+#: Models loaded, by file: (path, modification time, size) -> model.
+_LOADED: dict[tuple[str, int, int], Model] = {}
+
+
 def load_model(path: str | Path | None = None) -> Model:
-    """Load a model file (or a directory holding ``model.json``); the shipped one by default."""
+    """Load a model file (or a directory holding ``model.json``); the shipped one by default.
+
+    A file is read and parsed once while its modification time and size stay the same."""
     f = _model_file(path or DEFAULT_MODEL)
     try:
+        st = f.stat()
+        key = (str(f.resolve()), st.st_mtime_ns, st.st_size)
+        hit = _LOADED.get(key)
+        if hit is not None:
+            return hit
         text = f.read_text(encoding="utf-8")
     except OSError as exc:
         raise ModelError(f"cannot read model {f}: {exc.strerror or exc}") from exc
     try:
-        return cached_model(text)
+        model = cached_model(text)
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{f} is not a jingdu annotator model: {exc}") from exc
+    if len(_LOADED) >= 4:
+        _LOADED.clear()
+    _LOADED[key] = model
+    return model
 
 
 def save_model(model: Model, path: str | Path) -> Path:
@@ -110,11 +125,38 @@ def train_files(notes: Iterable[str | Path], out: str | Path, mine: Iterable[str
 def evaluate_files(notes: Iterable[str | Path], folds: int = 5, mine: Iterable[str | Path] = (),
                    repeats: int = 1, progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
     """Grouped cross-validation of the annotator on ``notes`` next to the baselines, on
-    ``repeats`` different splits."""
+    ``repeats`` different splits; candidate terms are mined inside each fold (from its training
+    notes and the posts of ``mine``), and every score is also given for 申论 pages and the others."""
     from jingdu.annotate.evaluate import repeated
 
+    notes = list(notes)
     docs = read_notes(notes)
     if len(docs) < 2:
         raise ModelError("cross-validation needs at least two notes")
     posts = read_posts(mine)
-    return repeated(docs, folds, repeats, mine_files(mine, docs, posts), posts, progress)
+    return repeated(docs, folds, repeats, None, posts, progress, groups=note_groups(notes, docs))
+
+
+#: The group of notes reported apart in ``jingdu eval``: topic pages of 申论 exam preparation.
+SHENLUN = "申论"
+
+
+def note_groups(notes: Iterable[str | Path], docs: Iterable[Doc]) -> list[str]:
+    """``申论`` or ``other`` per note: a note is a 申论 page when its categories (its own, or those
+    of its entry in a ``manifest.jsonl`` beside the notes' folder or in it) include 申论."""
+    cats: dict[str, list[str]] = {}
+    for p in {Path(n).resolve().parent for n in notes}:
+        for m in (p / "manifest.jsonl", p.parent / "manifest.jsonl"):
+            if m.is_file():
+                for line in m.read_text(encoding="utf-8").splitlines():
+                    try:
+                        row = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(row, dict) and row.get("file"):
+                        cats[(m.parent / str(row["file"])).resolve().as_posix()] = list(row.get("categories") or [])
+    out = []
+    for n, d in zip(notes, docs, strict=True):
+        c = cats.get(Path(n).resolve().as_posix(), list(d.meta.categories))
+        out.append(SHENLUN if SHENLUN in c else "other")
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from jingdu.annotate import highlight as H
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
 from jingdu.annotate.features import SentInfo, sentence_infos
+from jingdu.annotate.furniture import furniture_ranges, touches
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import greedy
 from jingdu.annotate.trees import Scorer, scorer_from_dict
@@ -44,11 +45,12 @@ class Model:
     rates: Rates = field(default_factory=Rates)
     hl_lex: dict[str, list[float]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def red_words(self) -> frozenset[str]:
+        """The red lexicon's words (computed once per model: a model is not changed once built)."""
         return frozenset(t for t in self.red_terms.words() if self.red_terms.marked[t] > 0 or self.red_terms.mined[t])
 
-    @property
+    @cached_property
     def bold_words(self) -> frozenset[str]:
         return frozenset(self.bold_terms.words() | {t for t, n in self.red_terms.marked.items() if n > 0})
 
@@ -103,8 +105,22 @@ def _explain(model: Scorer, row: np.ndarray, p: float) -> str:
     return f"p={p:.2f}: " + ", ".join(model.reasons(row))
 
 
-def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
-    """The model's spans (origin ``model``) for the three layers of ``doc``."""
+#: Bold falls back to key figures and named people with titles when the model bolds nothing.
+BOLD_FALLBACK = True
+
+
+#: How the highlight layer decides: ``"count"`` (the shrunk expected count per article) or
+#: ``"threshold"`` (``hl_t``, calibrated on out-of-fold predictions, where the model file has it).
+HL_DECISION = "mix"
+
+
+def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = True,
+            bold_fallback: bool | None = None, hl_decision: str | None = None,
+            key_figures: int = B.KEY_FIGURES, key_people: int = B.KEY_PEOPLE) -> list[Span]:
+    """The model's spans (origin ``model``) for the three layers of ``doc``; nothing is marked on
+    page furniture (:mod:`jingdu.annotate.furniture`) unless ``furniture`` is False.  An article
+    the bold model leaves without bold gets its named people with titles and its first key figures
+    (:func:`jingdu.annotate.bold.key_spans`) unless ``bold_fallback`` is False."""
     prep = prepare(doc, model.red_words, model.bold_words, model.hl_lex)
     out: list[Span] = []
     if not prep.infos:
@@ -113,21 +129,45 @@ def predict(doc: Doc, model: Model, explain: bool = False) -> list[Span]:
     acct = model.rates.features(doc.meta.account)
     dense = with_column(H.columns(t.dense, model.highlight.names[:-1]), acct[0])
     hl = model.highlight.proba(dense)
-    sel = H.decide(hl, model.thresholds["hl_rate"])
+    skip = furniture_ranges(doc, [(s.start, s.end) for s in prep.infos]) if furniture else []
+    rule = hl_decision or HL_DECISION
+    if rule == "threshold" and "hl_t" in model.thresholds:
+        sel = H.decide_threshold(hl, model.thresholds["hl_t"])
+    elif rule == "mix" and "hl_t" in model.thresholds:
+        sel = H.decide_mix(hl, model.thresholds["hl_rate"], model.thresholds["hl_t"])
+    else:
+        sel = H.decide(hl, model.thresholds["hl_rate"])
+    if skip:
+        sel &= np.array([not touches(s.start, s.end, skip) for s in prep.infos])
     for i in np.flatnonzero(sel):
         s = prep.infos[i]
         note = _explain(model.highlight, dense[i], float(hl[i])) if explain else None
         out.append(Span(s.start, s.end, "highlight", origin="model", note=note))
     Xr = with_column(R.features(prep.occs, prep.infos, model.red_terms, hl), acct[1])
-    pr = model.red.proba(Xr)
+    pr = _off(model.red.proba(Xr), prep.occs, skip)
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
     Xb = with_column(B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl), acct[2])
-    pb = model.bold.proba(Xb)
-    for i in _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"]):
+    pb = _off(model.bold.proba(Xb), prep.cands, skip)
+    chosen = _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"])
+    for i in chosen:
         note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
         out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
+    if not chosen and (BOLD_FALLBACK if bold_fallback is None else bold_fallback):
+        for a, e, kind in B.key_spans(prep.infos, skip, key_figures, key_people):
+            out.append(Span(a, e, "bold", origin="model", note=f"fallback: {kind}" if explain else None))
+    return out
+
+
+def _off(probs: np.ndarray, cands: Sequence[R.Occ] | Sequence[B.Cand], skip: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``probs`` with those of candidates on page furniture set to 0 (never kept)."""
+    if not skip:
+        return probs
+    out = probs.copy()
+    for i, c in enumerate(cands):
+        if touches(c.start, c.end, skip):
+            out[i] = 0.0
     return out
 
 

@@ -21,11 +21,19 @@ _NUM = r"(?:\d+(?:[.,，]\d+)*|[一二三四五六七八九十百千万两]+(?=[
 _UNIT = (r"(?:%|％|个百分点|多?[万亿千百]*(?:元|美元|人次|人|家|个|项|件|部|公里|千米|米|毫米|平方米|平方公里|亩|吨|"
          r"倍|条|所|座|台|架|辆|艘|批|场|次|户|名|位|款|类|种|秒|小时|分钟|天|年|千瓦|瓦|度|辆次|标箱|GW|G|kg)|[万亿]+)")
 FIGURE = re.compile(rf"(?:[超近约达逾共总计增长下降突破]{{0,2}}){_NUM}{_UNIT}(?:以上|左右|多)?")
+#: A key figure for the fallback (:func:`key_spans`): a number with digits and a unit, with the
+#: qualifier before it (达/超过/增长/提高到…) and after it (以上/左右).
+KEY_FIGURE = re.compile(r"(?:同比|累计|年均)?"
+                        r"(?:增长|下降|提高到|提升至|降至|达到|超过|突破|接近|达|超|近|约|逾|共|增|降)?"
+                        r"\d+(?:\.\d+)?(?:%|％|个百分点|倍|多?[万亿千百]*(?:元|美元|人次|人|家|个|项|件|座|公里|千米|平方米|"
+                        r"平方公里|亩|吨|条|所|台|辆|艘|批|户|名|位|款|种|千瓦|标箱)|[万亿]+)(?:以上|左右|多)?")
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|前?[一二三四]季度|上半年|全年)?")
 _TITLES = (r"(?:书记|副书记|省长|副省长|市长|副市长|区长|县长|镇长|主任|副主任|部长|总经理|董事长|院长|局长|厅长|"
            r"主席|总裁|负责人|所长|校长|经理|教授|研究员|总工程师|总监|创始人|首席科学家|党委书记|村支书|支书)")
 _AFTER_NAME = r"(?=[说表介认指强在，。：:、（(和与]|$)"
 PERSON = re.compile(rf"(?:[\u4e00-\u9fff]{{2,14}}){_TITLES}[\u4e00-\u9fff]{{2,3}}{_AFTER_NAME}")
+#: Sentences that may hold a :data:`PERSON` (its title): only those are searched for one.
+HAS_TITLE = re.compile(_TITLES)
 LABEL = re.compile(r"^(?:【[^】]{1,12}】|[（(][一二三四五六七八九十\d]{1,2}[)）][^，。：]{0,20}[。：]?|"
                    r"[^，。：:“”]{1,10}[：:])")
 CLAUSE_CUT = re.compile(r"[，；：:,;。！？]")
@@ -61,8 +69,9 @@ def _sentence_cands(k: int, s: SentInfo) -> list[Cand]:
     for a, b in _clauses(s):
         if any(a <= fa < b for fa, _ in figs) and b - a < len(s.text):
             out.append(Cand(s.start + a, s.start + b, "clause", k))
-    for m in PERSON.finditer(s.text):
-        out.append(Cand(s.start + m.start(), s.start + m.end(), "person", k))
+    if HAS_TITLE.search(s.text):
+        for m in PERSON.finditer(s.text):
+            out.append(Cand(s.start + m.start(), s.start + m.end(), "person", k))
     m = LABEL.match(s.text)
     if m and m.end() < len(s.text):
         out.append(Cand(s.start + m.start(), s.start + m.end(), "label", k))
@@ -108,3 +117,49 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
 
 def text_of(s: SentInfo, c: Cand) -> str:
     return s.text[c.start - s.start:c.end - s.start]
+
+
+#: The fallback marks at most this many key figures in an article.
+KEY_FIGURES = 0
+
+
+#: The fallback marks at most this many named people.
+KEY_PEOPLE = 1
+
+
+def key_spans(infos: Sequence[SentInfo], taken: Sequence[tuple[int, int]], limit: int = KEY_FIGURES,
+              people: int = KEY_PEOPLE) -> list[tuple[int, int, str]]:
+    """Bold for an article the model leaves without bold: named people with their titles (the
+    first mention of each) and up to ``limit`` key figures with their units and qualifiers (the
+    first ones of the article's body), none overlapping ``taken``."""
+    out: list[tuple[int, int, str]] = []
+    busy = list(taken)
+    names: set[str] = set()
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < e and s < b for s, e in busy)
+
+    for s in infos:
+        if s.kind == "heading" or not HAS_TITLE.search(s.text):
+            continue
+        for m in PERSON.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if m.group() not in names and len(names) < people and free(a, b):
+                names.add(m.group())
+                out.append((a, b, "person"))
+                busy.append((a, b))
+    figures = 0
+    for s in infos:
+        if figures >= limit:
+            break
+        if s.kind == "heading":
+            continue
+        for m in KEY_FIGURE.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if free(a, b):
+                out.append((a, b, "figure"))
+                busy.append((a, b))
+                figures += 1
+                if figures >= limit:
+                    break
+    return out

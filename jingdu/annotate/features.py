@@ -174,12 +174,27 @@ def han_bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if han[i] and han[i + 1]}
 
 
+_MAX_IDF: dict[int, tuple[dict[str, list[float]], float]] = {}
+
+
+def _max_idf(lex: dict[str, list[float]]) -> float:
+    """The largest IDF of a wording table, computed once per table (it is the same for every article)."""
+    hit = _MAX_IDF.get(id(lex))
+    if hit is not None and hit[0] is lex:
+        return hit[1]
+    value = max((v[1] for v in lex.values()), default=0.0)
+    if len(_MAX_IDF) > 8:
+        _MAX_IDF.clear()
+    _MAX_IDF[id(lex)] = (lex, value)
+    return value
+
+
 def lex_matrix(texts: list[str], lex: dict[str, list[float]] | None) -> np.ndarray:
     """:data:`LEX_NAMES` per text from a table bigram -> [genre log-ratio, idf] (zeros without one)."""
     out = np.zeros((len(texts), len(LEX_NAMES)), dtype=np.float32)
     if not lex:
         return out
-    unknown_idf = max((v[1] for v in lex.values()), default=0.0)
+    unknown_idf = _max_idf(lex)
     get = lex.get
     for i, t in enumerate(texts):
         grams = han_bigrams(t)

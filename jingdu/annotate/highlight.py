@@ -113,6 +113,41 @@ def decide(probs: np.ndarray, rate: float) -> np.ndarray:
     return sel
 
 
+#: Thresholds tried for the highlight probability (:func:`best_threshold`).
+HL_GRID = tuple(round(0.05 + 0.01 * i, 2) for i in range(76))
+
+
+def decide_threshold(probs: np.ndarray, t: float) -> np.ndarray:
+    """Which sentences of one article are marked under a probability threshold ``t`` (calibrated
+    on out-of-fold predictions): the article's own scores decide how many."""
+    return probs >= t
+
+
+def decide_mix(probs: np.ndarray, rate: float, t: float) -> np.ndarray:
+    """The article's most likely sentences, as many as the mean of the count rule's ``k``
+    (:func:`decide`) and the number of sentences at or above the threshold ``t``."""
+    sel = np.zeros(len(probs), dtype=bool)
+    if not len(probs):
+        return sel
+    k = int(round(0.5 * int(decide(probs, rate).sum()) + 0.5 * int((probs >= t).sum())))
+    sel[np.argsort(-probs, kind="stable")[:k]] = True
+    return sel
+
+
+def best_threshold(items: Sequence[tuple[np.ndarray, np.ndarray]], grid: Sequence[float] = HL_GRID,
+                   ) -> tuple[float, float]:
+    """The threshold of ``grid`` with the best micro sentence F1 over (probs, labels) per article."""
+    p = np.concatenate([pr for pr, _ in items]) if items else np.zeros(0)
+    y = np.concatenate([lab for _, lab in items]) if items else np.zeros(0)
+    best = (0.5, -1.0)
+    for t in grid:
+        sel = p >= t
+        score = f1(int((sel & (y == 1)).sum()), int(sel.sum()), int(y.sum()))
+        if score > best[1]:
+            best = (t, score)
+    return best
+
+
 def base_rate(labels: Sequence[np.ndarray]) -> float:
     """The share of highlighted sentences over all training articles."""
     n = sum(len(y) for y in labels)

@@ -94,7 +94,8 @@ def features(occs: Sequence[Occ], infos: Sequence[SentInfo], stats: TermStats, h
     density = len(occs) / max(len(infos), 1)
     per_sent = Counter(o.sent for o in occs)
     inner = {o.term.strip("“”") for o in occs}
-    inner_count = {t: sum(s.text.count(t) for s in infos) for t in inner if t}
+    joined = "\x00".join(s.text for s in infos)  # no term holds \x00: the same counts as sentence by sentence
+    inner_count = {t: joined.count(t) for t in inner if t}
     doc_quotes = sum(o.term.startswith("“") for o in occs) / max(len(infos), 1)
     topic = float(topic_page(list(infos)))
     for i, o in enumerate(occs):

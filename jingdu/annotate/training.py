@@ -107,12 +107,14 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_oof = _oof(hl_rows, hl_names, k, hl_fitter)
     hl_rate = H.base_rate(hl_y)
     hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_rate)
+    hl_t, hl_t_f1 = H.best_threshold([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
     hl_model = _fit(hl_rows, hl_names, hl_fitter)
     red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
-            "calibration_f1": {"highlight": round(hl_f1, 4), "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
-    thresholds = {"hl_rate": hl_rate, "red_t": red_t, "bold_t": bold_t}
+            "calibration_f1": {"highlight": round(hl_f1, 4), "highlight_threshold": round(hl_t_f1, 4),
+                               "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
+    thresholds = {"hl_rate": hl_rate, "hl_t": hl_t, "red_t": red_t, "bold_t": bold_t}
     return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex)
 
 

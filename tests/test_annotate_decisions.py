@@ -1,0 +1,93 @@
+"""The bold fallback (figures and named people), the highlight threshold rule, eval groups and the
+model cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from jingdu.annotate import DEFAULT_MODEL, annotate, load_model, note_groups
+from jingdu.annotate import bold as B
+from jingdu.annotate import highlight as H
+from jingdu.annotate.features import sentence_infos
+from jingdu.notation import read_note
+
+ARTICLE = ("# 某县推进产业振兴\n\n> 作者：本报记者\n\n"
+           "　　数据显示，2024年某县地区生产总值达512亿元，同比增长6.1%；规上工业企业达到213家，"
+           "粮食产量提高到48.5万吨。\n\n"
+           "　　“要让群众得到实惠。”某县县委书记周明远说。\n\n"
+           "　　必须坚持因地制宜，走出一条特色发展之路。\n")
+
+
+def test_key_spans_figures_with_units_and_people_with_titles() -> None:
+    doc = read_note(ARTICLE)
+    found = [(doc.text[a:e], kind) for a, e, kind in B.key_spans(sentence_infos(doc), [], 4, 4)]
+    texts = [t for t, _ in found]
+    assert "达512亿元" in texts and "同比增长6.1%" in texts and "达到213家" in texts
+    assert "某县县委书记周明远" in texts
+    assert not any(t.startswith("2024") for t in texts)  # a year is not a figure
+    assert sum(k == "figure" for _, k in found) <= 4
+    # the shipped fallback: the first named person only (figures cost more than noise in CV)
+    shipped = [doc.text[a:e] for a, e, _ in B.key_spans(sentence_infos(doc), [])]
+    assert shipped == ["某县县委书记周明远"] and (B.KEY_FIGURES, B.KEY_PEOPLE) == (0, 1)
+
+
+def test_key_spans_leave_taken_ranges_alone() -> None:
+    doc = read_note(ARTICLE)
+    infos = sentence_infos(doc)
+    everything = [(0, len(doc.text))]
+    assert B.key_spans(infos, everything) == []
+
+
+def test_annotate_bolds_figures_or_people_on_a_news_article() -> None:
+    out = annotate(read_note(ARTICLE), replace=True)
+    bold = [out.span_text(s) for s in out.spans("bold") if s.origin == "model"]
+    assert bold, "bold is never empty on an article with figures and named officials"
+    assert out.text == read_note(ARTICLE).text
+
+
+def test_demo_prints_all_three_layers() -> None:
+    from jingdu.cli import app
+
+    res = CliRunner().invoke(app, ["demo"])
+    assert res.exit_code == 0, res.output
+    line = [ln for ln in res.output.splitlines() if ln.startswith("marks:")][-1]
+    counts = dict(part.strip().split() for part in line.removeprefix("marks:").split(","))
+    assert all(int(counts[k]) > 0 for k in ("highlight", "bold", "red")), line
+
+
+def test_threshold_decision_follows_the_article_scores() -> None:
+    probs = np.array([0.9, 0.6, 0.2, 0.1])
+    assert H.decide_threshold(probs, 0.5).tolist() == [True, True, False, False]
+    t, f = H.best_threshold([(probs, np.array([1, 1, 0, 0]))])
+    assert 0.2 < t <= 0.6 and f == 1.0
+
+
+def test_note_groups_read_the_manifest(tmp_path: Path) -> None:
+    (tmp_path / "annotated").mkdir()
+    notes = []
+    for i in range(2):
+        p = tmp_path / "annotated" / f"n{i}.md"
+        p.write_text("# 标题\n\n正文一句话。\n", encoding="utf-8")
+        notes.append(str(p))
+    rows = [{"id": f"n{i}", "file": f"annotated/n{i}.md", "categories": c} for i, c in enumerate((["申论"], ["时政"]))]
+    (tmp_path / "manifest.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs = [read_note(Path(n).read_text(encoding="utf-8")) for n in notes]
+    assert note_groups(notes, docs) == ["申论", "other"]
+
+
+def test_load_model_is_cached_by_file_and_mtime(tmp_path: Path) -> None:
+    f = tmp_path / "model.json"
+    shutil.copy(DEFAULT_MODEL / "model.json", f)
+    a = load_model(f)
+    assert load_model(f) is a
+    with f.open("a", encoding="utf-8") as fh:  # a changed file (size and time) is read again
+        fh.write("\n")
+    st = f.stat()
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_model(f) is not a
