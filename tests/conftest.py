@@ -4,6 +4,7 @@ articles written for these tests (never corpus text)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ PAGES = SHARED / "pages"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 os.environ.setdefault("JINGDU_NO_PROGRESS", "1")
+# no test reads or writes the user's own bank (~/.local/share/jingdu): a command without --db
+# gets a bank of the test session's own
+os.environ["JINGDU_HOME"] = tempfile.mkdtemp(prefix="jingdu-test-home-")
 
 
 @pytest.fixture

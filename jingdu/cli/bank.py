@@ -207,9 +207,11 @@ def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note
     from jingdu.publish import publish_docs
 
     docs: list[Any] = []
-    with _bank(db) as bank:
-        for name in notes:
-            docs.append(_doc_for(bank, name, suggestions))
+    if all(Path(name).is_file() for name in notes):  # files alone: the bank is not opened
+        docs = [_doc_for(None, name, suggestions) for name in notes]
+    else:
+        with _bank(db) as bank:
+            docs = [_doc_for(bank, name, suggestions) for name in notes]
     for path in publish_docs(docs, hugo):
         out_console.print(str(path))
 
