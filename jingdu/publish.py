@@ -31,7 +31,7 @@ from jingdu.fsutil import write_atomic
 from jingdu.model import Doc
 from jingdu.notation import render_front_matter, renderable, write_note
 
-_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([%>])\}\}", re.S)
+_SHORTCODE = re.compile(r"\{\{([<%])(?!/\*)(.*?)([%>])\}\}", re.S)  # not one already escaped
 _FIGURE_SRC = re.compile(r"""^\s*figure\b.*?\bsrc=["']?([^"'\s>]+)""", re.S)
 #: Files that make a folder a Hugo site (any one of them).
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
@@ -85,12 +85,7 @@ def post_body(doc: Doc) -> str:
     for b in doc.blocks:
         if b.kind in ("frontmatter", "title"):
             continue
-        if b.kind == "shortcode":
-            blocks.append(replace(b, raw=_shortcode_line(b.raw or "")))
-        elif b.raw is not None and "{{" in b.raw:
-            blocks.append(replace(b, raw=escape_shortcodes(b.raw), digest=None, prefix=escape_shortcodes(b.prefix)))
-        else:
-            blocks.append(b)
+        blocks.append(replace(b, raw=_shortcode_line(b.raw or "")) if b.kind == "shortcode" else b)
     text = write_note(renderable(Doc(doc.text, blocks, doc.layers, doc.meta))).lstrip("\n")
     return escape_shortcodes(text) if "{{" in text else text
 

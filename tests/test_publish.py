@@ -85,3 +85,13 @@ def test_theme_collection_names_sources_and_links(db: Path, tmp_path: Path) -> N
     out = tmp_path / "c.md"
     result = CliRunner().invoke(app, ["bank", "collect", "--theme", "乡村振兴", "-o", str(out), "--db", str(db)])
     assert result.exit_code == 0 and out.read_text(encoding="utf-8") == text
+
+
+def test_shortcodes_in_code_and_text_are_escaped_once() -> None:
+    from jingdu.notation import read_note
+    from jingdu.publish import post_body
+
+    body = post_body(read_note("# 题\n\n```markdown\n{{< mermaid >}}\n```\n\n　　正文{{< x >}}里。\n\n"
+                               '{{< figure src="/a.jpg" >}}\n'))
+    assert "```markdown\n{{</* mermaid */>}}\n```" in body and "正文{{</* x */>}}里" in body
+    assert "![](/a.jpg)" in body and "/*/*" not in body
