@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from jingdu import pipeline
@@ -42,13 +43,8 @@ class BenchResult:
 def prepared_corpus(corpus: Path) -> list[Prepared]:
     """Every post of ``corpus`` (annotated/ and plain/), prepared once."""
     files = sorted(str(p) for p in corpus.glob("*/*.md"))
-    work = _Prepare()
+    work = partial(prepare_path, options=PipelineOptions(), replace=False, entries={})
     return [o.value for o in pipeline.run_batch(files, work, jobs=pipeline.default_jobs()) if o.value is not None]
-
-
-class _Prepare:
-    def __call__(self, name: str) -> Prepared:
-        return prepare_path(name, PipelineOptions(), False, {})
 
 
 def copy_of(p: Prepared, k: int) -> Prepared:
