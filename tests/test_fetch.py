@@ -70,54 +70,54 @@ def server() -> Iterator[str]:
 
 
 def test_fetch_returns_bytes_and_charset(server: str) -> None:
-    page = fetch(server + "/page", timeout=5, max_bytes=1_000_000)
+    page = fetch(server + "/page", timeout=5, max_bytes=1_000_000, allow_private=True)
     assert page.charset == "gbk"
     assert page.data == PAGE.encode("gbk")
 
 
 def test_redirect_is_followed_and_final_url_kept(server: str) -> None:
-    assert fetch(server + "/redirect", timeout=5, max_bytes=1_000_000).url == server + "/page"
+    assert fetch(server + "/redirect", timeout=5, max_bytes=1_000_000, allow_private=True).url == server + "/page"
 
 
 def test_load_url_decodes_with_header_charset(server: str) -> None:
-    assert "渡口的老船工每天摆渡四十趟。" in load(server + "/page").text
+    assert "渡口的老船工每天摆渡四十趟。" in load(server + "/page", IngestOptions(allow_private=True)).text
 
 
 def test_timeout_is_clear_fetch_error(server: str) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="did not answer within 0.5 s"):
-        fetch(server + "/slow", timeout=0.5, max_bytes=1_000_000)
+        fetch(server + "/slow", timeout=0.5, max_bytes=1_000_000, allow_private=True)
     assert time.monotonic() - start < 2.5
 
 
 def test_load_url_timeout_option(server: str) -> None:
     with pytest.raises(FetchError, match="did not answer"):
-        load(server + "/slow", IngestOptions(timeout=0.5))
+        load(server + "/slow", IngestOptions(timeout=0.5, allow_private=True))
 
 
 def test_streamed_size_cap(server: str) -> None:
     with pytest.raises(FetchError, match="limit"):
-        fetch(server + "/big", timeout=5, max_bytes=200_000)
+        fetch(server + "/big", timeout=5, max_bytes=200_000, allow_private=True)
 
 
 def test_declared_size_over_cap(server: str) -> None:
     with pytest.raises(FetchError, match="over the"):
-        fetch(server + "/big-declared", timeout=5, max_bytes=100_000)
+        fetch(server + "/big-declared", timeout=5, max_bytes=100_000, allow_private=True)
 
 
 def test_redirect_loop_is_limited(server: str) -> None:
     with pytest.raises(FetchError, match="redirects more than"):
-        fetch(server + "/loop", timeout=5, max_bytes=1_000_000)
+        fetch(server + "/loop", timeout=5, max_bytes=1_000_000, allow_private=True)
 
 
 def test_redirect_to_file_scheme_refused(server: str) -> None:
     with pytest.raises(FetchError):
-        fetch(server + "/to-file", timeout=5, max_bytes=1_000_000)
+        fetch(server + "/to-file", timeout=5, max_bytes=1_000_000, allow_private=True)
 
 
 def test_http_error_status(server: str) -> None:
     with pytest.raises(FetchError, match="HTTP 404"):
-        fetch(server + "/missing", timeout=5, max_bytes=1_000_000)
+        fetch(server + "/missing", timeout=5, max_bytes=1_000_000, allow_private=True)
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/a.html", "file:///etc/passwd", "javascript:alert(1)"])
@@ -128,4 +128,4 @@ def test_only_http_and_https(url: str) -> None:
 
 def test_connection_refused_is_fetch_error() -> None:
     with pytest.raises(FetchError, match="cannot fetch"):
-        fetch("http://127.0.0.1:9/", timeout=2, max_bytes=1000)
+        fetch("http://127.0.0.1:9/", timeout=2, max_bytes=1000, allow_private=True)

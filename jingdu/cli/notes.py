@@ -41,9 +41,12 @@ def ingest(
     out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP),
     timeout: float = typer.Option(15.0, help="Seconds to wait for a URL."),
     max_mb: float = typer.Option(20.0, help="Refuse inputs larger than this many MB."),
+    allow_private_fetch: bool = typer.Option(False, "--allow-private-fetch",
+                                             help="Allow URLs on this machine or a private network."),
 ) -> None:
     """Read articles (WeChat pages, news pages, notes, plain text, URLs) into notes in the notation."""
-    options = PipelineOptions(IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout))
+    options = PipelineOptions(IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout,
+                                            allow_private=allow_private_fetch))
     result = write_batch(inputs, partial(_ingest_one, options=options), out, label="ingest")
     raise typer.Exit(result.exit_code)
 

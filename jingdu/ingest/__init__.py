@@ -24,7 +24,8 @@ class IngestOptions:
     """Tunables of ingest."""
 
     max_bytes: int = 20 * 1024 * 1024  # a larger input is refused, not read
-    timeout: float = 15.0  # seconds for a URL
+    timeout: float = 15.0  # seconds for a whole URL fetch (connect, redirects, every byte)
+    allow_private: bool = False  # fetch from this machine / private networks (jingdu.ingest.guard)
     fmt: str = "auto"  # auto | html | md | text | json
 
 
@@ -86,7 +87,7 @@ def load(name: str, options: IngestOptions = DEFAULT_OPTIONS) -> Doc:
     if is_url(name):
         from jingdu.ingest.fetch import fetch
 
-        page = fetch(name, timeout=options.timeout, max_bytes=options.max_bytes)
+        page = fetch(name, timeout=options.timeout, max_bytes=options.max_bytes, allow_private=options.allow_private)
         return load_bytes(page.data, name, options, url=page.url, charset=page.charset)
     path = Path(name)
     if not path.exists():

@@ -1,7 +1,8 @@
-"""Fetching a URL: http(s) only, a timeout, a streamed size cap, few redirects.
+"""Fetching a URL: http(s) only, one deadline for the whole fetch, a streamed size cap, few
+redirects, and no address of this machine or its network (:mod:`jingdu.ingest.guard`).
 
-``fetch(url, timeout, max_bytes) -> Page``; every failure is a :class:`~jingdu.errors.FetchError`
-with a message that says what went wrong.
+``fetch(url, timeout, max_bytes, allow_private=False) -> Page``; every failure is a
+:class:`~jingdu.errors.FetchError` with a message that says what went wrong.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import urlparse
 import httpx
 
 from jingdu.errors import FetchError
+from jingdu.ingest.guard import Deadline, GuardedBackend, GuardedTransport
 
 MAX_REDIRECTS = 5
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -56,12 +58,20 @@ def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def fetch(url: str, timeout: float = 15.0, max_bytes: int = 20 * 1024 * 1024) -> Page:
-    """Fetch ``url``; raise :class:`FetchError` on a bad scheme, timeout, size, status or network error."""
+def fetch(url: str, timeout: float = 15.0, max_bytes: int = 20 * 1024 * 1024, *,
+          allow_private: bool = False) -> Page:
+    """Fetch ``url`` within ``timeout`` seconds in all (connecting, every redirect, every byte).
+
+    Raises :class:`FetchError` on a bad scheme, the deadline, size, status or a network error,
+    and :class:`~jingdu.ingest.guard.PrivateAddress` when the URL or a redirect hop is on this
+    machine or a private network (unless ``allow_private``).
+    """
     check_url(url)
+    backend = GuardedBackend(Deadline(timeout), allow_private)
     try:
-        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
-                          headers={"User-Agent": USER_AGENT}) as client, client.stream("GET", url) as response:
+        with httpx.Client(transport=GuardedTransport(backend), follow_redirects=True, max_redirects=MAX_REDIRECTS,
+                          timeout=timeout, headers={"User-Agent": USER_AGENT}) as client, \
+                client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise FetchError(f"{url} answered HTTP {response.status_code} {response.reason_phrase}")
             data = _read_capped(response, url, max_bytes)
