@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from jingdu.blocks import Heading, atx_prefix, structure
+from jingdu.errors import InputError
 from jingdu.model import HIGHLIGHT_COLOUR, TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
 
 HIGHLIGHT_TAG = f'<span style="background:{HIGHLIGHT_COLOUR}">'
@@ -50,8 +51,9 @@ _HTML_BLOCK = re.compile(r"^<(p|h[1-6]|div|section|blockquote|center)\b[^>]*>", 
 _RED = ("#ff0000", "red")
 
 
-class NotationError(ValueError):
-    """Text that cannot be read as a note."""
+class NotationError(InputError, ValueError):
+    """Text that cannot be read as a note (a :class:`~jingdu.errors.JingduError`: a 4xx, a named
+    per-file error)."""
 
 
 # -- inline markup ---------------------------------------------------------------------------

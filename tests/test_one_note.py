@@ -96,7 +96,7 @@ def _annotator(doc: Doc) -> Doc:
 
 @pytest.fixture
 def client(tmp_path: Path):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(tmp_path / "bank.db", WebOptions(annotator=_annotator))) as c:
+    with TestClient(create_app(tmp_path / "bank.db", WebOptions(annotator=_annotator)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -176,7 +176,7 @@ def test_publish_and_the_web_export_write_the_same_marks(tmp_path: Path) -> None
     res = runner.invoke(app, ["publish", str(note), "--hugo", str(tmp_path / "site"), "--db", str(db)])
     assert res.exit_code == 0, res.output
     [post] = (tmp_path / "site" / "content" / "posts").glob("*.md")
-    with TestClient(create_app(db, WebOptions(annotate=False))) as c:
+    with TestClient(create_app(db, WebOptions(annotate=False)), base_url="http://127.0.0.1") as c:
         web = c.get(f"/api/notes/{note}/export").text
         hugo = c.get("/api/export", params={"fmt": "hugo", "note": str(note)}).text
     published = post.read_text(encoding="utf-8")

@@ -49,7 +49,7 @@ def fake_annotator(doc: Doc) -> Doc:
 def client(tmp_path: Path) -> Iterator[TestClient]:
     """The app over a fresh bank."""
     app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, max_body=200_000))
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -103,7 +103,7 @@ def test_annotate_reads_each_kind_of_input(client: TestClient, key: str, value: 
     assert spans_at(r.json(), "highlight", "网格员每天走访居民", "model")
 
 
-def test_annotate_reads_a_url(client: TestClient, tmp_path: Path) -> None:
+def test_annotate_reads_a_url_when_private_fetch_is_allowed(tmp_path: Path) -> None:
     import http.server
     import threading
 
@@ -120,8 +120,10 @@ def test_annotate_reads_a_url(client: TestClient, tmp_path: Path) -> None:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    app = create_app(tmp_path / "bank.db", WebOptions(annotator=fake_annotator, allow_private_fetch=True))
     try:
-        r = client.post("/api/annotate", json={"url": f"http://127.0.0.1:{server.server_port}/a.html"})
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            r = client.post("/api/annotate", json={"url": f"http://127.0.0.1:{server.server_port}/a.html"})
     finally:
         server.shutdown()
     assert r.status_code == 200, r.text
@@ -312,7 +314,7 @@ def test_a_streamed_body_over_the_limit_is_413(client: TestClient) -> None:
 
 def test_same_origin_requests_pass(client: TestClient) -> None:
     r = client.post("/api/notes", json={"text": PLAIN},
-                    headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"})
+                    headers={"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"})
     assert r.status_code == 201
 
 
@@ -410,9 +412,9 @@ def test_an_annotator_domain_error_leaves_the_note_unmarked_and_a_bug_surfaces(t
     def buggy(doc: Doc) -> Doc:
         raise TypeError("a bug")
 
-    with TestClient(create_app(tmp_path / "a.db", WebOptions(annotator=no_model))) as c:
+    with TestClient(create_app(tmp_path / "a.db", WebOptions(annotator=no_model)), base_url="http://127.0.0.1") as c:
         r = c.post("/api/annotate", json={"text": PLAIN})
         assert r.status_code == 200, r.text
         assert not [s for spans in r.json()["layers"].values() for s in spans if s["origin"] == "model"]
-    with TestClient(create_app(tmp_path / "b.db", WebOptions(annotator=buggy))) as c, pytest.raises(TypeError):
+    with TestClient(create_app(tmp_path / "b.db", WebOptions(annotator=buggy)), base_url="http://127.0.0.1") as c, pytest.raises(TypeError):
         c.post("/api/annotate", json={"text": PLAIN})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -18,24 +19,64 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it on this machine")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     no_annotate: Annotated[bool, typer.Option("--no-annotate", help="do not suggest marks for new notes")] = False,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="another name this server answers for (a Host header); repeat for more")] = None,
+    token: Annotated[str | None, typer.Option(
+        help="the token visitors log in with; one is made and printed when listening beyond loopback")] = None,
+    allow_private_fetch: Annotated[bool, typer.Option(
+        "--allow-private-fetch", help="let the server fetch URLs on this machine or a private network")] = False,
+    fetch_timeout: Annotated[float, typer.Option(help="seconds a whole URL fetch may take")] = 15.0,
 ) -> None:
     """Serve the workbench: read, correct and search notes in the browser."""
-    import uvicorn
+    import secrets
 
     from jingdu.bank.schema import default_path
     from jingdu.errors import JingduError
     from jingdu.web import WebOptions, create_app
+    from jingdu.web.security import allowed_hosts, is_loopback
 
     path = db or default_path()
+    if not is_loopback(host) and not token:
+        token = secrets.token_urlsafe(24)
+    options = WebOptions(annotate=not no_annotate, allow_private_fetch=allow_private_fetch, token=token or None,
+                         fetch_timeout=fetch_timeout,
+                         allowed_hosts=allowed_hosts(host, tuple(allowed_host or ())))
     try:
-        app = create_app(path, WebOptions(annotate=not no_annotate))
+        app = create_app(path, options)
     except (JingduError, OSError) as exc:
         raise fail(f"cannot open the bank {path}: {exc}") from None
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        err_console.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach it can read "
-                          "and change the bank")
-    err_console.print(f"jingdu workbench on http://{host}:{port}/ (bank {path})")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"jingdu workbench on http://{shown}:{sock.getsockname()[1]}/ (bank {path})")
+    if token:
+        err_console.print(f"log in with the token: {token}  (or open http://{shown}:{sock.getsockname()[1]}/?token={token})",
+                          soft_wrap=True, markup=False)
+    run(app, sock)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound and listening, so a busy port is known before anything is printed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app: object, sock: socket.socket) -> None:
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))  # type: ignore[arg-type]
+    server.run(sockets=[sock])
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:

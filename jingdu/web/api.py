@@ -34,8 +34,8 @@ class NoteIn(BaseModel):
 class MarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     layer: str = Field(..., description="highlight, bold, red or underline")
-    start: int = Field(..., ge=0, description="code-point offset into the note's text")
-    end: int = Field(..., ge=0)
+    start: int = Field(..., ge=0, le=2**31, description="code-point offset into the note's text")
+    end: int = Field(..., ge=0, le=2**31)
     action: Literal["add", "accept"] = "add"
 
 

@@ -9,9 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jingdu.web import api, errors, pages
+from jingdu.web import api, errors, pages, security
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
-from jingdu.web.security import GuardMiddleware, csrf_token, new_secret
+from jingdu.web.security import AccessMiddleware, GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
 from jingdu.web.templating import page
 
@@ -19,7 +19,8 @@ STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """Read, correct and search notes.  Every error answers
 `{"error": {"code": "...", "message": "...", "status": 4xx}}`.  Requests that change
 state must come from this server's own pages (Origin / Sec-Fetch-Site) and API bodies must
-be `application/json`."""
+be `application/json`.  A server listening beyond loopback (or started with `--token`) needs its
+token: the `X-Jingdu-Token` header, `Authorization: Bearer TOKEN`, or the cookie `/login` sets."""
 
 
 def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAPI:
@@ -32,10 +33,12 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app.state.secret = new_secret()
     app.state.csrf = csrf_token(app.state.secret)
     errors.install(app)
+    app.add_middleware(AccessMiddleware, hosts=opts.allowed_hosts, token=opts.token)
     app.add_middleware(GuardMiddleware, max_body=opts.max_body)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(security.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:

@@ -18,8 +18,18 @@ SOURCE_KEYS: dict[str, str] = {"text": "auto", "html": "html", "markdown": "md",
 
 
 def _options(options: WebOptions, fmt: str = "auto") -> pipeline.PipelineOptions:
-    return pipeline.PipelineOptions(IngestOptions(max_bytes=options.max_body * 4, fmt=fmt), annotate=options.annotate,
-                                    annotator=options.annotator, extract=False)
+    ingest = IngestOptions(max_bytes=options.max_body * 4, fmt=fmt, timeout=options.fetch_timeout,
+                           allow_private=options.allow_private_fetch)
+    return pipeline.PipelineOptions(ingest, annotate=options.annotate, annotator=options.annotator, extract=False)
+
+
+def _capped(doc: Doc, options: WebOptions) -> Doc:
+    """The note, unless its text is longer than the workbench reads (annotating it would take minutes)."""
+    if len(doc.text) > options.max_text:
+        raise InputError(f"the note is {len(doc.text):,} characters long, over the {options.max_text:,} "
+                         "character limit of the workbench (use jingdu annotate for longer texts)",
+                         code="too_large", status=413)
+    return doc
 
 
 def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> Doc:
@@ -31,15 +41,18 @@ def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> D
     if kind == "url":
         if not options.allow_url:
             raise InvalidRequest("reading from a URL is turned off on this server", status=403, code="forbidden")
-        if not value.startswith(("http://", "https://")):
+        if not value.strip().lower().startswith(("http://", "https://")):
             raise InputError("only http(s) URLs can be read")
-        return pipeline.read(value.strip(), _options(options))
-    return pipeline.read_text(value, name, _options(options, SOURCE_KEYS[kind]))
+        return _capped(pipeline.read(value.strip(), _options(options)), options)
+    if kind in ("text", "markdown") and len(value) > 2 * options.max_text:  # refused before it is parsed
+        raise InputError(f"the pasted text is {len(value):,} characters long, over the workbench's limit",
+                         code="too_large", status=413)
+    return _capped(pipeline.read_text(value, name, _options(options, SOURCE_KEYS[kind])), options)
 
 
 def read_upload(data: bytes, filename: str, options: WebOptions) -> Doc:
     """Read an uploaded file (its format told by its name and bytes)."""
-    return pipeline.read_bytes(data, filename, _options(options))
+    return _capped(pipeline.read_bytes(data, filename, _options(options)), options)
 
 
 def suggest(doc: Doc, options: WebOptions) -> Doc:

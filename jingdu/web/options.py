@@ -20,6 +20,17 @@ class WebOptions:
     annotator: Callable[[Doc], Doc] | None = None
     #: Allow ingesting from a URL (the server fetches it).
     allow_url: bool = True
+    #: Let the server fetch URLs on this machine or a private network (refused by default).
+    allow_private_fetch: bool = False
+    #: Seconds a whole URL fetch may take (connect, redirects, every byte).
+    fetch_timeout: float = 15.0
+    #: Longest note text read from a paste, file or URL (characters); a longer one is answered 413.
+    max_text: int = 200_000
+    #: Host header names answered (None: any); ``jingdu serve`` sets those it was started for.
+    allowed_hosts: frozenset[str] | None = frozenset({"127.0.0.1", "localhost", "::1"})
+    #: The token every request must carry (cookie or header); ``jingdu serve`` sets one whenever it
+    #: listens beyond loopback.
+    token: str | None = None
     #: Notes shown on the home page.
     recent: int = 20
     #: Hits shown by a search.

@@ -142,9 +142,8 @@ class Store:
         return self._locked(read)
 
     def review(self, card_id: str, rating: int) -> dict[str, object]:
-        if not str(card_id).isdigit():
-            raise NotFound(f"no card {card_id!r}")
-        return dict(self._locked(lambda: self.bank.review(int(card_id), rating)))
+        card = number(card_id, "card")
+        return dict(self._locked(lambda: self.bank.review(card, rating)))
 
     # -- export ----------------------------------------------------------------------------
     def export(self, fmt: str, refs: list[str], theme: str = "", suggestions: bool = True) -> Export:
@@ -169,11 +168,21 @@ class Store:
         return Export(data, "application/octet-stream", f"{exports.safe_name(name)}.apkg")
 
 
+#: The largest id SQLite stores (a larger number names nothing; converting it would overflow).
+MAX_ID = 2**63 - 1
+
+
+def number(ref: str | int, what: str = "note") -> int:
+    """An id of the bank from a URL's part: ASCII digits, at most SQLite's largest integer."""
+    text = str(ref)
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    raise NotFound(f"no {what} {text[:40]!r}: {what}s are named by their number in the bank")
+
+
 def _ref(ref: str | int) -> int:
     """A note is named by the bank's id in the workbench's URLs."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        return int(ref)
-    raise NotFound(f"no note {ref!r}: notes are named by their number in the bank")
+    return number(ref)
 
 
 def open_store(db_path: str | Path) -> Store:
