@@ -82,14 +82,34 @@ def from_dict(data: Mapping[str, Any]) -> Doc:
     text = data["text"]
     if not isinstance(text, str):
         raise InputError("'text' must be a string")
+    _check_shape(data)
     try:
         blocks = [_block(b) for b in data.get("blocks") or []] or [Block("paragraph", 0, len(text))]
         spans = [Span(int(s["start"]), int(s["end"]), name, s.get("tag"), s.get("origin", "note"), s.get("note"))
                  for name, items in (data.get("layers") or {}).items() for s in items]
         return Doc.build(blocks, text, spans, Meta.from_dict(data.get("meta") or {}))
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError, OverflowError) as exc:
         raise InputError(f"malformed note JSON: missing or bad field {exc}") from exc
     except (SpanError, ValueError) as exc:
+        raise InputError(f"malformed note JSON: {exc}") from exc
+
+
+def _check_shape(data: Mapping[str, Any]) -> None:
+    """The containers are what the schema says, and no string holds a lone surrogate."""
+    blocks, layers, meta = data.get("blocks") or [], data.get("layers") or {}, data.get("meta") or {}
+    if not isinstance(blocks, list) or not all(isinstance(b, Mapping) for b in blocks):
+        raise InputError("malformed note JSON: 'blocks' must be a list of objects")
+    if not isinstance(layers, Mapping) or not all(
+            isinstance(items, list) and all(isinstance(s, Mapping) for s in items) for items in layers.values()):
+        raise InputError("malformed note JSON: 'layers' must map each layer's name to a list of span objects")
+    if not isinstance(meta, Mapping):
+        raise InputError("malformed note JSON: 'meta' must be an object")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"malformed note JSON: a string holds a lone surrogate ({exc.object[exc.start:exc.end]!a})"
+                         ) from exc
+    except (TypeError, ValueError) as exc:
         raise InputError(f"malformed note JSON: {exc}") from exc
 
 

@@ -74,7 +74,7 @@ def write_batch(inputs: Iterable[str], work: Callable[[str], Outputs], out_dir: 
                 paths = [write_atomic(out_dir / f"{stems[outcome.name]}{suffix}", data)
                          for suffix, data in outcome.value.items()]
                 result.written.append(paths[0])
-            except OSError as exc:
+            except (OSError, UnicodeError) as exc:
                 result.failed.append((outcome.name, f"cannot write output: {exc}"))
     report(result)
     return result

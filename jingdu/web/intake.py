@@ -78,4 +78,9 @@ def body_source(body: dict[str, object]) -> tuple[str, str]:
     value = body[given[0]]
     if not isinstance(value, str):
         raise InvalidRequest(f"{given[0]!r} must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequest(f"{given[0]!r} holds a lone surrogate ({value[exc.start:exc.end]!a}), "
+                             "which is not text") from exc
     return given[0], value
