@@ -122,23 +122,104 @@ def default_path() -> Path:
     return Path(data) / "jingdu" / "bank.db"
 
 
+class BankConnection(sqlite3.Connection):
+    """A connection to a bank that knows its file and whether it may write."""
+
+    path: str = ""
+    read_only: bool = False
+
+
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (and create or upgrade) the bank at ``path``."""
+    """Open (and create or upgrade) the bank at ``path``.
+
+    A bank this process cannot write (a read-only file or folder) is opened read-only: reading
+    works, every write raises a :class:`BankError` that says so.  The file is checked when opened
+    (``PRAGMA quick_check``); a damaged one raises a :class:`BankError` (code ``bank_damaged``),
+    so nothing is ever written into it.
+    """
+    if str(path) == ":memory:":
+        return _setup(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False,
+                                      factory=BankConnection), str(path), writable=True)
     p = Path(path)
-    if str(path) != ":memory:":
-        p.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                              check_same_thread=False)
-        con.row_factory = sqlite3.Row
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BankError(f"cannot create the folder of the bank {p}: {exc.strerror or exc}") from exc
+    writable = _writable(p)
+    if not p.exists() and not writable:
+        raise BankError(f"cannot create the bank {p}: its folder is read-only", code="bank_read_only")
+    try:
+        con = _open(p, writable)
+        _check(con, p)
+        return _setup(con, str(p), writable)
+    except sqlite3.DatabaseError as exc:
+        raise _diagnosis(p, exc) from exc
+
+
+def _writable(p: Path) -> bool:
+    """Whether this process may write the bank (its file, and its folder for the WAL files)."""
+    folder_ok = os.access(p.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not p.exists() or os.access(p, os.W_OK))
+
+
+def _open(p: Path, writable: bool) -> sqlite3.Connection:
+    kw = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None, "check_same_thread": False,
+          "factory": BankConnection}
+    if writable:
+        return sqlite3.connect(str(p), **kw)  # type: ignore[arg-type]
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(p.resolve()))}?mode=ro"
+    con = sqlite3.connect(uri, uri=True, **kw)  # type: ignore[arg-type]
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return con
+    except sqlite3.OperationalError:  # a WAL bank in a read-only folder: no -shm can be made
+        con.close()
+        return sqlite3.connect(uri + "&immutable=1", uri=True, **kw)  # type: ignore[arg-type]
+
+
+def _check(con: sqlite3.Connection, p: Path) -> None:
+    """``PRAGMA quick_check``: refuse a damaged file before anything reads or writes it."""
+    rows = [str(r[0]) for r in con.execute("PRAGMA quick_check(3)").fetchall()]
+    if rows != ["ok"]:
+        con.close()
+        raise _damaged(p, "; ".join(rows))
+
+
+def _damaged(p: Path, detail: str) -> BankError:
+    detail = " ".join(detail.replace("*** in database main ***", "").split())
+    return BankError(f"the bank {p} is damaged ({detail[:160]}); jingdu will not read or write it. Restore a copy, "
+                     f"or save what is left with: sqlite3 {p} .recover | sqlite3 recovered.db", code="bank_damaged")
+
+
+def _diagnosis(p: Path, exc: sqlite3.DatabaseError) -> BankError:
+    msg = str(exc).lower()
+    if "malformed" in msg or "corrupt" in msg:
+        return _damaged(p, str(exc))
+    if "not a database" in msg:
+        return BankError(f"{p}: not a jingdu bank (not an SQLite file, or its first page is damaged)", code="bank")
+    if "readonly" in msg or "read-only" in msg:
+        return BankError(f"the bank {p} is read-only ({exc})", code="bank_read_only", status=503)
+    return BankError(f"cannot open the bank {p}: {exc}")
+
+
+def _setup(con: sqlite3.Connection, path: str, writable: bool) -> sqlite3.Connection:
+    assert isinstance(con, BankConnection)
+    con.path, con.read_only = path, not writable
+    con.row_factory = sqlite3.Row
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if writable:
         _retry(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
-        con.execute("PRAGMA foreign_keys = ON")
-        migrate(con)
-    except sqlite3.DatabaseError as exc:
-        raise BankError(f"{path}: not a jingdu bank ({exc})") from exc
+    con.execute("PRAGMA foreign_keys = ON")
+    migrate(con)
     return con
+
+
+def read_only(con: sqlite3.Connection) -> bool:
+    """Whether the bank behind ``con`` was opened read-only."""
+    return bool(getattr(con, "read_only", False))
 
 
 def migrate(con: sqlite3.Connection) -> int:
@@ -146,6 +227,9 @@ def migrate(con: sqlite3.Connection) -> int:
     version = con.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise BankError(f"bank schema version {version} is newer than this jingdu ({SCHEMA_VERSION})")
+    if version < SCHEMA_VERSION and read_only(con):
+        raise BankError(f"the bank {getattr(con, 'path', '')} is read-only and needs an upgrade to schema "
+                        f"{SCHEMA_VERSION}; open it once where it can be written", code="bank_read_only", status=503)
     while version < SCHEMA_VERSION:
         with write_tx(con):
             current = con.execute("PRAGMA user_version").fetchone()[0]
@@ -190,13 +274,41 @@ def _retry(fn):  # type: ignore[no-untyped-def]
     return None
 
 
+def _read_only_error(con: sqlite3.Connection, detail: str = "") -> BankError:
+    return BankError(f"the bank {getattr(con, 'path', '')} is read-only{f' ({detail})' if detail else ''}: "
+                     "it can be searched and read, not changed", code="bank_read_only", status=503)
+
+
 @contextmanager
 def write_tx(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any error.  Retries while locked."""
-    _retry(lambda: con.execute("BEGIN IMMEDIATE"))
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any error.  Retries while locked.
+
+    A read-only bank raises :class:`BankError` (``bank_read_only``) before anything is done, and
+    so does a file that turns out read-only or damaged while writing."""
+    if read_only(con):
+        raise _read_only_error(con)
+    with _mapped(con):
+        _retry(lambda: con.execute("BEGIN IMMEDIATE"))
     try:
-        yield con
+        with _mapped(con):
+            yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:
+            con.execute("ROLLBACK")
         raise
-    _retry(lambda: con.execute("COMMIT"))
+    with _mapped(con):
+        _retry(lambda: con.execute("COMMIT"))
+
+
+@contextmanager
+def _mapped(con: sqlite3.Connection) -> Iterator[None]:
+    """A write that fails because the file is read-only or damaged raises a :class:`BankError`."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        msg = str(exc).lower()
+        if "readonly" in msg:
+            raise _read_only_error(con, str(exc)) from exc
+        if "malformed" in msg or "corrupt" in msg:
+            raise _damaged(Path(getattr(con, "path", "")), str(exc)) from exc
+        raise

@@ -21,7 +21,7 @@ import jingdu.bank.cards as cardlib
 import jingdu.bank.search as srch
 from jingdu import pipeline
 from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of
-from jingdu.bank.schema import connect, default_path, write_tx
+from jingdu.bank.schema import connect, default_path, read_only, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
 from jingdu.errors import InvalidRequest, NotFound
 from jingdu.extract import Extraction
@@ -150,6 +150,11 @@ class Bank:
 
     def close(self) -> None:
         self.con.close()
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the bank was opened read-only (this process cannot write its file or folder)."""
+        return read_only(self.con)
 
     def __enter__(self) -> Bank:
         return self

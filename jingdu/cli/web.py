@@ -49,6 +49,9 @@ def serve(
         sock = listen(host, port)
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if app.state.store.bank.read_only:
+        err_console.print(f"[yellow]note:[/yellow] the bank {path} is read-only: notes can be read and searched, "
+                          "not added or changed")
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"jingdu workbench on http://{shown}:{sock.getsockname()[1]}/ (bank {path})")
     if token:
