@@ -88,3 +88,14 @@ def unique_stems(names: list[str]) -> dict[str, str]:
         used.add(choice)
         out[name] = choice
     return out
+
+
+def web_url(url: str | None) -> str:
+    """``url`` when it is an http(s) URL with nothing a link could be tricked with (spaces, control
+    characters, quotes, angle brackets), else ``""``: what exports may put in a link."""
+    text = (url or "").strip()
+    if not re.match(r"https?://[^/\s]", text, re.I):
+        return ""
+    if any(ch <= " " or ch in "\x7f\"'<>`\\" for ch in text):
+        return ""
+    return text

@@ -140,3 +140,68 @@ def to_html_page(doc: Doc) -> str:
         f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<article>\n"
         f"{note_fragment(doc)}\n</article>\n</body>\n</html>\n"
     )
+
+
+# -- raw HTML inside Markdown (Hugo posts): the same allow-list, the Markdown left as it is -----
+#: What a post may keep of a note's raw HTML: the marks of the notation, layout and embeds.
+POST_TAGS = ALLOWED_TAGS | {"font", "em", "b", "i", "s", "del", "sup", "sub", "small", "ul", "ol", "li",
+                            "iframe", "video", "audio", "source", "center", "caption", "tfoot", "col", "colgroup",
+                            "details", "summary", "ruby", "rt", "rp"}
+POST_ATTRS = {"*": {"class", "align"}, "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+              "span": {"style"}, "p": {"style"}, "section": {"style"}, "div": {"style"}, "font": {"color"},
+              "iframe": {"src", "width", "height", "frameborder", "allowfullscreen"},
+              "video": {"src", "controls", "width", "height", "poster"}, "audio": {"src", "controls"},
+              "source": {"src", "type"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+POST_STYLES = {"background", "background-color", "color", "font-weight", "font-style", "text-align",
+               "text-decoration", "text-indent"}
+_VOID = {"img", "br", "hr", "source", "col"}
+_ATTR = r"""(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)"""
+_MD_HTML = re.compile(
+    r"(?P<fence>^(?P<f>`{3,}|~{3,})[^\n]*\n.*?^(?P=f)[ \t]*$)"           # fenced code: as written
+    r"|(?P<code>`[^`\n]+`)"                                               # inline code: as written
+    r"|(?P<auto><https?://[^\s<>]*>)"                                     # an autolink
+    r"|(?P<raw><(?P<rn>script|style|textarea|title|xmp|noscript|template|noembed|noframes|plaintext)\b"
+    r"[^>]*>.*?(?:</(?P=rn)\s*>|\Z))"                                     # raw-text elements: dropped whole
+    r"|(?P<close></(?P<cn>[A-Za-z][A-Za-z0-9-]*)\s*>)"
+    r"|(?P<open><(?P<on>[A-Za-z][A-Za-z0-9-]*)" + _ATTR + r"*\s*/?>)"
+    r"|(?P<lt><)"                                                         # anything else that starts a tag
+    r"|(?P<dest>(?:\]\(|^[ ]{0,3}\[[^\]\n]+\]:)[ \t]*)(?P<url>[^\s()<>]*)",  # a link's destination
+    re.S | re.M | re.I)
+
+
+def _clean_tag(token: str, name: str) -> str:
+    cleaned = nh3.clean(token, tags=POST_TAGS, attributes=POST_ATTRS, url_schemes={"http", "https"},
+                        filter_style_properties=POST_STYLES, link_rel="noopener noreferrer nofollow",
+                        strip_comments=True)
+    return cleaned if name in _VOID else re.sub(rf"</{re.escape(name)}>$", "", cleaned)
+
+
+def _md_token(m: re.Match[str]) -> str:
+    if m.group("fence") or m.group("code") or m.group("auto"):
+        return m.group(0)
+    if m.group("raw"):
+        return ""
+    if m.group("dest") is not None:
+        return m.group("dest") + (m.group("url") if link_ok(m.group("url")) else "#")
+    if m.group("close"):
+        return m.group(0) if m.group("cn").lower() in POST_TAGS else ""
+    if m.group("open"):
+        name = m.group("on").lower()
+        return _clean_tag(m.group(0), name) if name in POST_TAGS else ""
+    return "&lt;"  # a comment, a doctype, a malformed tag: shown as text, never parsed as HTML
+
+
+def link_ok(url: str) -> bool:
+    """Whether a Markdown link's destination is safe: http(s), mailto, or relative (entities and
+    backslash escapes read as a Markdown renderer reads them)."""
+    plain = re.sub(r"\\(.)", r"\1", html.unescape(url))
+    plain = "".join(ch for ch in plain if ch > " " and ch != "\x7f")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", plain)
+    return scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+def sanitize_markdown(text: str) -> str:
+    """Raw HTML in a Markdown text cleaned as the pages clean it (allowed tags and attributes,
+    http(s) URLs, no script, style, event handler or comment); the Markdown itself, code spans and
+    fences, and the marks of the notation are left as they are."""
+    return _MD_HTML.sub(_md_token, text)

@@ -10,7 +10,10 @@ What a post holds, so that Hugo (goldmark, CommonMark) renders what the note mea
   ``{{< figure src=… >}}`` becomes the Markdown image ``![](…)``; the content between paired
   shortcodes stays), and shortcode syntax anywhere else (code, HTML, text) is escaped with
   Hugo's comment form ``{{</* … */>}}`` so that it shows as written;
-* embeds (``<iframe>``) stay embeds.
+* embeds (``<iframe>``) stay embeds;
+* a note's raw HTML is cleaned as the workbench's pages clean it
+  (:func:`jingdu.htmlout.sanitize_markdown`: no script, style, event handler or comment, links
+  and the ``original`` URL http(s) only), since the site renders raw HTML.
 
 :func:`publish_docs` writes a minimal site (``hugo.toml`` with raw HTML allowed, since the marks
 are HTML, and plain layouts) into a folder that has no Hugo configuration yet, so
@@ -27,7 +30,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from jingdu.fsutil import write_atomic
+from jingdu.fsutil import web_url, write_atomic
+from jingdu.htmlout import sanitize_markdown
 from jingdu.model import Doc
 from jingdu.notation import render_front_matter, renderable, write_note
 
@@ -60,8 +64,8 @@ def front_matter(doc: Doc, themes: Sequence[str] = (), source: str = "",
     fields["tags"] = list(dict.fromkeys([*m.tags, *themes]))
     if source or m.account:
         fields["source"] = source or m.account
-    if m.url:
-        fields["original"] = m.url
+    if web_url(m.url):
+        fields["original"] = web_url(m.url)
     text = render_front_matter(fields)
     return text.replace("\n---\n", "\ndraft: true\n---\n", 1) if options.draft else text
 
@@ -86,7 +90,7 @@ def post_body(doc: Doc) -> str:
         if b.kind in ("frontmatter", "title"):
             continue
         blocks.append(replace(b, raw=_shortcode_line(b.raw or "")) if b.kind == "shortcode" else b)
-    text = write_note(renderable(Doc(doc.text, blocks, doc.layers, doc.meta))).lstrip("\n")
+    text = sanitize_markdown(write_note(renderable(Doc(doc.text, blocks, doc.layers, doc.meta))).lstrip("\n"))
     return escape_shortcodes(text) if "{{" in text else text
 
 

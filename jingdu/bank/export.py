@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jingdu.fsutil import write_atomic
+from jingdu.fsutil import web_url, write_atomic
 from jingdu.notation import escape_text
 
 if TYPE_CHECKING:
@@ -81,10 +81,20 @@ def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = No
                                 tags=tags, guid=guid)
         deck.add_note(note)
         count += 1
-    buf = Path(path)
-    buf.parent.mkdir(parents=True, exist_ok=True)
-    genanki.Package(deck).write_to_file(str(buf))
+    _write_package(genanki.Package(deck), Path(path))
     return count
+
+
+def _write_package(package: Any, target: Path) -> None:
+    """genanki writes to a path: a temporary file next to ``target``, then one atomic rename
+    (:func:`jingdu.fsutil.write_atomic`), so a killed export leaves the old deck whole."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".jingdu-anki-", dir=target.parent) as tmp:
+        staged = Path(tmp) / "deck.apkg"
+        package.write_to_file(str(staged))
+        write_atomic(target, staged.read_bytes())
 
 
 def _esc(text: str) -> str:
@@ -105,7 +115,8 @@ def _anki_cloze(front: str, answers: list[str], blank: str) -> str:
 def _source_html(note: dict[str, Any]) -> str:
     title = _esc(note.get("title") or "")
     label = f"{title} · {_esc(note.get('source') or '')}".strip(" ·")
-    return f'<a href="{_esc(note["url"])}">{label}</a>' if note.get("url") else label
+    url = web_url(note.get("url"))
+    return f'<a href="{_esc(url)}">{label}</a>' if url else label
 
 
 def export_csv(bank: Bank, path: str | os.PathLike[str], kinds: tuple[str, ...] = ("quote", "fact", "term"),
@@ -135,8 +146,9 @@ def collect(bank: Bank, theme: str, title: str | None = None, limit: int | None 
     n = 0
     for group in by_note.values():
         note = group[0].note
-        link = f"[{note['title']}]({note['url']})" if note["url"] else note["title"]
-        lines += [f"## {note['title']}", "", f"来源：{note['source'] or '—'} · {link}", ""]
+        url = web_url(note["url"])
+        link = f"[{escape_text(note['title'])}](<{url}>)" if url else escape_text(note["title"])
+        lines += [f"## {escape_text(note['title'])}", "", f"来源：{escape_text(note['source'] or '—')} · {link}", ""]
         for h in group:
             n += 1
             lines += [f"{n}. {escape_text(h.text.strip())}", ""]

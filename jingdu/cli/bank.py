@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.markup import escape
 
-from jingdu.cli.common import err_console, fail, out_console, print_failures, progress
+from jingdu.cli.common import err_console, fail, out_console, print_failures, progress, terminal_safe
 from jingdu.errors import JingduError
 
 T = TypeVar("T")
@@ -190,7 +190,7 @@ def review_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 
     from jingdu.review import run_review
 
-    console = Console(highlight=False, file=sys.stdout)
+    console = terminal_safe(Console(highlight=False, file=sys.stdout))
     with _bank(db) as bank:
         counts = run_review(bank, limit=limit, ask=lambda p: console.input(p),
                             show=lambda s: console.print(escape(s), soft_wrap=True))

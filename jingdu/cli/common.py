@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleRenderable, RenderHook
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from jingdu.fsutil import unique_stems, write_atomic
 from jingdu.pipeline import INPUT_ERRORS, reason_of, run_batch
@@ -23,8 +24,40 @@ from jingdu.pipeline import INPUT_ERRORS, reason_of, run_batch
 __all__ = ["INPUT_ERRORS", "OUT_HELP", "BatchResult", "err_console", "fail", "out_console", "print_failures",
            "progress", "reason_of", "write_batch"]
 
-err_console = Console(stderr=True, highlight=False)
-out_console = Console(highlight=False)
+#: C0 and C1 control characters (but newline and tab) and the bidirectional overrides: a note's
+#: text could move the cursor, recolour or retitle the terminal, or hide words with them.
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                          *range(0x2066, 0x206A)], "\ufffd")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character shown as U+FFFD (one for one, so offsets hold)."""
+    return text.translate(_CONTROL)
+
+
+class _PrintableHook(RenderHook):
+    """Every string and Text printed through a console has its control characters replaced."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        out: list[ConsoleRenderable] = []
+        for r in renderables:
+            if isinstance(r, str):
+                r = terminal_text(r)  # type: ignore[assignment]
+            elif isinstance(r, Text) and r.plain != terminal_text(r.plain):
+                r = r.copy()
+                r.plain = terminal_text(r.plain)
+            out.append(r)
+        return out
+
+
+def terminal_safe(console: Console) -> Console:
+    """``console``, printing no control character of the text it is given (its own styles stay)."""
+    console.push_render_hook(_PrintableHook())
+    return console
+
+
+err_console = terminal_safe(Console(stderr=True, highlight=False))
+out_console = terminal_safe(Console(highlight=False))
 OUT_HELP = ("Directory for DIR/<input stem>.md; inputs with the same file stem get distinct names "
             "(post.md, post-2.md, … in the order given).")
 #: What a command's work returns for one input: output suffix (".md", ".explain.json") -> content.
