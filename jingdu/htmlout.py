@@ -159,6 +159,7 @@ _ATTR = r"""(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)"""
 _MD_HTML = re.compile(
     r"(?P<fence>^(?P<f>`{3,}|~{3,})[^\n]*\n.*?^(?P=f)[ \t]*$)"           # fenced code: as written
     r"|(?P<code>`[^`\n]+`)"                                               # inline code: as written
+    r"|(?P<sc>\{\{(?P<sd>[<%])(?P<sin>.*?)(?P<se>[%>])\}\})"                   # a Hugo shortcode
     r"|(?P<auto><https?://[^\s<>]*>)"                                     # an autolink
     r"|(?P<raw><(?P<rn>script|style|textarea|title|xmp|noscript|template|noembed|noframes|plaintext)\b"
     r"[^>]*>.*?(?:</(?P=rn)\s*>|\Z))"                                     # raw-text elements: dropped whole
@@ -181,6 +182,11 @@ def _md_token(m: re.Match[str]) -> str:
         return m.group(0)
     if m.group("raw"):
         return ""
+    if m.group("sc"):  # Hugo prints an escaped one as written: never let its "<" open a tag
+        inner = m.group("sin").replace("<", "&lt;")
+        inner = inner if inner[:1].isspace() or inner.startswith("/*") and inner[2:3].isspace() else (
+            "/* " + inner[2:] if inner.startswith("/*") else " " + inner)
+        return "{{" + m.group("sd") + inner + m.group("se") + "}}"
     if m.group("dest") is not None:
         return m.group("dest") + (m.group("url") if link_ok(m.group("url")) else "#")
     if m.group("close"):

@@ -90,8 +90,8 @@ def post_body(doc: Doc) -> str:
         if b.kind in ("frontmatter", "title"):
             continue
         blocks.append(replace(b, raw=_shortcode_line(b.raw or "")) if b.kind == "shortcode" else b)
-    text = sanitize_markdown(write_note(renderable(Doc(doc.text, blocks, doc.layers, doc.meta))).lstrip("\n"))
-    return escape_shortcodes(text) if "{{" in text else text
+    text = write_note(renderable(Doc(doc.text, blocks, doc.layers, doc.meta))).lstrip("\n")
+    return sanitize_markdown(escape_shortcodes(text) if "{{" in text else text)
 
 
 def post(doc: Doc, themes: Sequence[str] = (), options: PublishOptions = PublishOptions()) -> str:

@@ -78,7 +78,8 @@ def test_markdown_itself_is_left_alone(markdown: str, kept: str) -> None:
 @pytest.mark.parametrize("markdown", ['<img alt=">" src=x onerror=alert(1)>', "<img/src=x/onerror=alert(1)>",
                                       "<!--><script>alert(1)</script>-->", "[a](java&#115;cript:alert(1))",
                                       "[a]: javascript:alert(1)", '<a href="javascript:alert(1)">a</a>',
-                                      "<svg onload=alert(1)>", "<SCRIPT>alert(1)</SCRIPT>"])
+                                      "<svg onload=alert(1)>", "<SCRIPT>alert(1)</SCRIPT>",
+                                      "{{</*script src=//e.example/x.js*/>}}", "{{<script>}}"])
 def test_tricky_html_is_cleaned(markdown: str) -> None:
     out = sanitize_markdown(markdown).lower()
     assert re.search(r"<[a-z][^>]*[\s/]on\w+\s*=", out) is None  # no live tag with an event handler

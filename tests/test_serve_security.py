@@ -178,6 +178,7 @@ def test_a_huge_paste_is_refused_quickly(live: str) -> None:
 
 
 # -- a slow-drip page, with private fetching allowed so that only the deadline stops it -------
+@pytest.mark.slow  # starts a server of its own (seconds on a loaded machine)
 def test_a_slow_drip_page_is_cut_at_the_deadline(tmp_path: Path, internal: int) -> None:
     server = Serve(tmp_path, "--allow-private-fetch", "--fetch-timeout", "3")
     try:
@@ -243,6 +244,7 @@ def test_the_login_page_sets_a_cookie(everywhere: tuple[Serve, str]) -> None:
         assert refused.status_code in (400, 403)
 
 
+@pytest.mark.slow  # starts a server of its own (seconds on a loaded machine)
 def test_a_busy_port_fails_without_announcing_the_server(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -255,3 +257,27 @@ def test_a_busy_port_fails_without_announcing_the_server(tmp_path: Path) -> None
     assert "cannot listen" in done.stderr and "in use" in done.stderr
     assert "workbench on" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow  # starts a server of its own (seconds on a loaded machine)
+def test_slow_pages_do_not_hold_the_other_pages(tmp_path: Path, internal: int) -> None:
+    """45 slow-drip fetches at once: at most a few run (each cut at its deadline), the rest are
+    answered 503 at once, and the note list keeps answering meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = Serve(tmp_path, "--allow-private-fetch", "--fetch-timeout", "3")
+    try:
+        def drip(_: int) -> int:
+            return api(server.base, "POST", "/api/annotate", json={"url": f"http://127.0.0.1:{internal}/drip"}).status_code
+
+        with ThreadPoolExecutor(45) as pool:
+            statuses = pool.map(drip, range(45))
+            time.sleep(0.5)
+            start = time.monotonic()
+            listed = api(server.base, "GET", "/api/notes")
+            took = time.monotonic() - start
+            codes = sorted(statuses)
+        assert listed.status_code == 200 and took < 2, took
+        assert set(codes) <= {502, 503} and codes.count(503) >= 30, codes
+    finally:
+        server.stop()

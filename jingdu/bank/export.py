@@ -147,7 +147,8 @@ def collect(bank: Bank, theme: str, title: str | None = None, limit: int | None 
     for group in by_note.values():
         note = group[0].note
         url = web_url(note["url"])
-        link = f"[{escape_text(note['title'])}](<{url}>)" if url else escape_text(note["title"])
+        url = url.replace("(", "%28").replace(")", "%29")
+        link = f"[{escape_text(note['title'])}]({url})" if url else escape_text(note["title"])
         lines += [f"## {escape_text(note['title'])}", "", f"来源：{escape_text(note['source'] or '—')} · {link}", ""]
         for h in group:
             n += 1

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from jingdu import pipeline
@@ -21,6 +24,25 @@ def _options(options: WebOptions, fmt: str = "auto") -> pipeline.PipelineOptions
     ingest = IngestOptions(max_bytes=options.max_body * 4, fmt=fmt, timeout=options.fetch_timeout,
                            allow_private=options.allow_private_fetch)
     return pipeline.PipelineOptions(ingest, annotate=options.annotate, annotator=options.annotator, extract=False)
+
+
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _fetch_slot(options: WebOptions) -> Iterator[None]:
+    """One of ``options.max_fetches`` slots for a URL fetch; none free → 503 at once, so slow
+    pages never hold every worker of the server (the other pages keep answering)."""
+    with _SLOTS_LOCK:
+        slots = _SLOTS.setdefault(options.max_fetches, threading.BoundedSemaphore(options.max_fetches))
+    if not slots.acquire(timeout=0.5):
+        raise JingduError(f"the server is already fetching {options.max_fetches} pages; try again in a moment",
+                          code="busy", status=503)
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _capped(doc: Doc, options: WebOptions) -> Doc:
@@ -43,7 +65,8 @@ def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> D
             raise InvalidRequest("reading from a URL is turned off on this server", status=403, code="forbidden")
         if not value.strip().lower().startswith(("http://", "https://")):
             raise InputError("only http(s) URLs can be read")
-        return _capped(pipeline.read(value.strip(), _options(options)), options)
+        with _fetch_slot(options):
+            return _capped(pipeline.read(value.strip(), _options(options)), options)
     if kind in ("text", "markdown") and len(value) > 2 * options.max_text:  # refused before it is parsed
         raise InputError(f"the pasted text is {len(value):,} characters long, over the workbench's limit",
                          code="too_large", status=413)

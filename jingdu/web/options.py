@@ -24,6 +24,8 @@ class WebOptions:
     allow_private_fetch: bool = False
     #: Seconds a whole URL fetch may take (connect, redirects, every byte).
     fetch_timeout: float = 15.0
+    #: URL fetches at once (per process); one more is answered 503 at once.
+    max_fetches: int = 4
     #: Longest note text read from a paste, file or URL (characters); a longer one is answered 413.
     max_text: int = 200_000
     #: Host header names answered (None: any); ``jingdu serve`` sets those it was started for.
