@@ -113,7 +113,7 @@ class Serve:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = Serve(tmp_path_factory.mktemp("serve"))
+    server = Serve(tmp_path_factory.mktemp("serve"), "--allowed-host", "reader.example")
     yield server.base
     server.stop()
 
@@ -133,7 +133,7 @@ def test_a_forged_host_is_refused(live: str, method: str, path: str, body: objec
     assert r.json()["error"]["code"] == "host_not_allowed"
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "reader.example"])
 def test_the_hosts_it_was_started_for_are_answered(live: str, host: str) -> None:
     port = live.rsplit(":", 1)[1]
     r = api(live, "POST", "/api/notes", json={"text": ARTICLE},
@@ -227,6 +227,22 @@ def test_the_token_opens_the_api(everywhere: tuple[Serve, str], header: str) -> 
     value = f"Bearer {token}" if header == "authorization" else token
     assert httpx.get(server.base + "/api/notes", headers={header: value}, timeout=30).status_code == 200
     assert httpx.get(server.base + "/api/notes", headers={header: "wrong"}, timeout=30).status_code == 401
+
+
+def test_the_printed_link_logs_in(everywhere: tuple[Serve, str]) -> None:
+    server, token = everywhere
+    with httpx.Client(base_url=server.base, timeout=30) as c:
+        r = c.get(f"/notes/1?token={token}")
+        assert r.status_code == 303 and r.headers["location"] == "/notes/1"
+        assert c.get("/api/notes").status_code == 200
+        assert httpx.get(server.base + "/?token=wrong", timeout=30).status_code == 401
+
+
+def test_on_all_interfaces_an_address_is_answered_but_a_foreign_name_is_not(everywhere: tuple[Serve, str]) -> None:
+    server, token = everywhere
+    auth = {"x-jingdu-token": token}
+    assert httpx.get(server.base + "/api/notes", headers={**auth, "host": "192.0.2.7"}, timeout=30).status_code == 200
+    assert httpx.get(server.base + "/api/notes", headers={**auth, "host": "evil.example"}, timeout=30).status_code == 400
 
 
 def test_the_login_page_sets_a_cookie(everywhere: tuple[Serve, str]) -> None:

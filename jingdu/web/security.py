@@ -154,6 +154,8 @@ TOKEN_COOKIE = "jingdu_token"
 TOKEN_HEADER = "x-jingdu-token"
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+#: In a set of allowed hosts: any IP literal is allowed too (a server listening on all interfaces).
+ANY_ADDRESS = "*address*"
 #: Paths open without the token: the login page and the files it uses.
 OPEN_PATHS = ("/login", "/static/")
 
@@ -203,9 +205,13 @@ def allowed_hosts(bind: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
         names.update(LOOPBACK_HOSTS)
     if bind in WILDCARD_HOSTS:
         machine = socket.gethostname().lower()
-        names.update({machine, f"{machine}.local", socket.getfqdn().lower()})
+        names.update({machine, f"{machine}.local", socket.getfqdn().lower(), ANY_ADDRESS})
     names.update(host_name(h) for h in extra if h.strip())
     return frozenset(n for n in names if n and n not in WILDCARD_HOSTS)
+
+
+def host_allowed(name: str, hosts: frozenset[str]) -> bool:
+    return name in hosts or (ANY_ADDRESS in hosts and _is_ip(name))
 
 
 def session_value(token: str) -> str:
@@ -263,7 +269,7 @@ class AccessMiddleware:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        if self.hosts is not None and host_name(headers.get("host", "")) not in self.hosts:
+        if self.hosts is not None and not host_allowed(host_name(headers.get("host", "")), self.hosts):
             await _send_json(send, 400, "host_not_allowed",
                              f"this server does not answer for the host {headers.get('host', '')!r}; "
                              "start it with --allowed-host NAME to allow a name")
