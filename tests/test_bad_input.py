@@ -33,7 +33,8 @@ def one_shape(r: object, status: int) -> None:
 
 @pytest.mark.parametrize("body", [{"markdown": "\u0000\u0000"}, {"text": "\u0000"}, {"html": "\u0000<p>\u0000</p>"},
                                   {"markdown": "# 标题\n\n　　正文\ud800。"}, {"text": "正文\udfff"},
-                                  {"url": "javascript:alert(1)"}, {"url": "file:///etc/passwd"}])
+                                  {"url": "javascript:alert(1)"}, {"url": "file:///etc/passwd"},
+                                  {"url": "http://[::1"}, {"url": "http://a..b/"}, {"url": "http:///nohost"}])
 @pytest.mark.parametrize("path", ["/api/annotate", "/api/notes"])
 def test_bad_sources_answer_4xx(client: TestClient, path: str, body: dict[str, str]) -> None:
     r = client.post(path, content=json.dumps(body), headers={"content-type": "application/json"})
@@ -109,3 +110,10 @@ def test_cli_names_each_bad_note_and_goes_on(tmp_path: Path, batch: list[str], c
         assert reason in line, (name, result.output)
     if command[0] != "bank":
         assert (out / "good.md").exists() or (out / "good.json").exists()
+
+
+@pytest.mark.parametrize("url", ["https://xn--/", "http://%zz/"])
+def test_unfetchable_hosts_are_answered_in_the_one_shape(client: TestClient, url: str) -> None:
+    r = client.post("/api/annotate", json={"url": url})
+    assert r.status_code in (400, 403, 502), r.text
+    one_shape(r, r.status_code)

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from jingdu.errors import FetchError
+from jingdu.errors import FetchError, InputError
 from jingdu.ingest.guard import Deadline, GuardedBackend, GuardedTransport
 
 MAX_REDIRECTS = 5
@@ -37,11 +37,21 @@ def charset_of(content_type: str | None) -> str | None:
 
 
 def check_url(url: str) -> None:
-    parsed = urlparse(url)
+    """An http(s) URL with a host that can be written in DNS; anything else is bad input (400)."""
+    try:
+        parsed = urlparse(url)
+        host = parsed.hostname
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise InputError(f"not a valid URL ({exc}): {url[:200]}") from exc
     if parsed.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not {parsed.scheme or 'this'!r}: {url}")
-    if not parsed.hostname:
+    if not host:
         raise FetchError(f"the URL has no host: {url}")
+    try:
+        host.encode("idna")
+    except UnicodeError as exc:
+        raise InputError(f"not a valid host name ({exc}): {host[:200]}") from exc
 
 
 def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
@@ -84,3 +94,5 @@ def fetch(url: str, timeout: float = 15.0, max_bytes: int = 20 * 1024 * 1024, *,
         raise FetchError(f"{url} redirects to a URL that cannot be fetched ({exc})") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"cannot fetch {url}: {exc or type(exc).__name__}") from exc
+    except (httpx.InvalidURL, UnicodeError) as exc:  # a redirect's Location, or a host the resolver refuses
+        raise FetchError(f"cannot fetch {url}: {exc}") from exc
