@@ -45,9 +45,10 @@ def check_url(url: str) -> None:
     except (ValueError, httpx.InvalidURL) as exc:
         raise InputError(f"not a valid URL ({exc}): {url[:200]}") from exc
     if parsed.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https URLs can be fetched, not {parsed.scheme or 'this'!r}: {url}")
+        raise FetchError(f"only http and https URLs can be fetched, not {parsed.scheme or 'this'!r}: {url}",
+                         code="bad_url", status=400)
     if not host:
-        raise FetchError(f"the URL has no host: {url}")
+        raise FetchError(f"the URL has no host: {url}", code="bad_url", status=400)
     try:
         host.encode("idna")
     except UnicodeError as exc:
