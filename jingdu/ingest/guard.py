@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -52,10 +53,32 @@ def refused_reason(ip: IPAddress) -> str | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+def _getaddrinfo(host: str, port: int, timeout: float | None) -> list[Any]:
+    """``socket.getaddrinfo`` that gives up after ``timeout`` seconds (a resolver can hang)."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True, name="jingdu-resolve")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout:.1f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["infos"]  # type: ignore[no-any-return]
+
+
+def resolve(host: str, port: int, timeout: float | None = None) -> list[IPAddress]:
     """Every address ``host`` resolves to (literal addresses in any spelling included)."""
     try:
-        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo(host.strip("[]"), port, timeout)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve the host {host!r}: {exc}") from exc
     out: list[IPAddress] = []
@@ -68,15 +91,15 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return out
 
 
-def allowed_addresses(host: str, port: int, allow_private: bool) -> list[IPAddress]:
+def allowed_addresses(host: str, port: int, allow_private: bool, timeout: float | None = None) -> list[IPAddress]:
     """The addresses of ``host`` a fetch may connect to; refuses the host when any is private."""
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, timeout)
     if not allow_private:
         for ip in addresses:
             reason = refused_reason(ip)
             if reason:
-                raise PrivateAddress(f"refused to fetch from {host} ({ip} is a {reason} address); "
-                                     "a server started with --allow-private-fetch may")
+                raise PrivateAddress(f"refused to fetch from {host} ({ip} is a {reason} address; "
+                                     "--allow-private-fetch allows it)")
     return addresses
 
 
@@ -133,7 +156,7 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         last: Exception | None = None
-        for ip in allowed_addresses(host, port, self.allow_private):
+        for ip in allowed_addresses(host, port, self.allow_private, self.deadline.left(timeout)):
             try:
                 stream = self.inner.connect_tcp(str(ip), port, self.deadline.left(timeout), local_address,
                                                 socket_options)
