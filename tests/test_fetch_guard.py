@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,53 @@ def test_slow_drip_server_is_cut_at_the_deadline(port: int) -> None:
     with pytest.raises(FetchError, match="did not answer within 2 s"):
         fetch(f"http://127.0.0.1:{port}/drip", timeout=2, max_bytes=100_000, allow_private=True)
     assert time.monotonic() - start < 3.5
+
+
+@pytest.fixture(scope="module")
+def tls_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for the name ``localhost``."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield int(httpd.server_address[1]), cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_checks_the_certificate_for_the_name_while_connecting_to_the_checked_address(
+        tls_port: tuple[int, Path]) -> None:
+    """The connection goes to the resolved address, yet TLS (SNI and the certificate check) uses
+    the URL's name: a certificate for ``localhost`` passes, the same server under 127.0.0.1 does not."""
+    import ssl
+
+    import httpx
+
+    from jingdu.ingest.guard import Deadline, GuardedBackend, GuardedTransport
+
+    port, cert = tls_port
+    context = ssl.create_default_context(cafile=str(cert))
+
+    def get(url: str) -> httpx.Response:
+        backend = GuardedBackend(Deadline(5), allow_private=True)
+        with httpx.Client(transport=GuardedTransport(backend, context)) as client:
+            response = client.get(url)
+        assert backend.connected == ["127.0.0.1"]
+        return response
+
+    assert get(f"https://localhost:{port}/page").content == PAGE
+    with pytest.raises(httpx.ConnectError, match="certificate|IP address mismatch|hostname"):
+        get(f"https://127.0.0.1:{port}/page")

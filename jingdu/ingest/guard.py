@@ -184,9 +184,10 @@ class GuardedBackend(httpcore.NetworkBackend):
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport over a :class:`GuardedBackend` (no proxy from the environment)."""
 
-    def __init__(self, backend: GuardedBackend) -> None:
+    def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
-        import certifi
+        if ssl_context is None:
+            import certifi
 
-        self._pool = httpcore.ConnectionPool(ssl_context=ssl.create_default_context(cafile=certifi.where()),
-                                             network_backend=backend, max_connections=4)
+            ssl_context = ssl.create_default_context(cafile=certifi.where())
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend, max_connections=4)
