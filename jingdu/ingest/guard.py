@@ -14,6 +14,7 @@ deadline, so a server that drips a byte every second cannot hold a fetch past it
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 import ssl
@@ -186,8 +187,13 @@ class GuardedTransport(httpx.HTTPTransport):
 
     def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
-        if ssl_context is None:
-            import certifi
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context or default_ssl_context(), network_backend=backend,
+                                             max_connections=4)
 
-            ssl_context = ssl.create_default_context(cafile=certifi.where())
-        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend, max_connections=4)
+
+@functools.cache
+def default_ssl_context() -> ssl.SSLContext:
+    """The certificate store of certifi, loaded once (tens of milliseconds each time otherwise)."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())

@@ -36,7 +36,7 @@ def _fetch_slot(options: WebOptions) -> Iterator[None]:
     pages never hold every worker of the server (the other pages keep answering)."""
     with _SLOTS_LOCK:
         slots = _SLOTS.setdefault(options.max_fetches, threading.BoundedSemaphore(options.max_fetches))
-    if not slots.acquire(timeout=0.5):
+    if not slots.acquire(blocking=False):
         raise JingduError(f"the server is already fetching {options.max_fetches} pages; try again in a moment",
                           code="busy", status=503)
     try:
