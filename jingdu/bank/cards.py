@@ -22,10 +22,15 @@ class _Items(Protocol):
     def note_terms(self, note: int) -> list[str]: ...
 
 
-def _new_cards(con: sqlite3.Connection, n: int) -> None:
+#: The items of the default deck: the reader's highlights and the key facts (``data.deck``).
+IN_DECK = "json_extract(i.data, '$.deck') = 1"
+
+
+def _new_cards(con: sqlite3.Connection, n: int, every: bool = False) -> None:
+    deck = "" if every else f" AND {IN_DECK}"
     rows = con.execute(
         "SELECT i.id, i.kind FROM items i LEFT JOIN cards c ON c.item = i.id"
-        " WHERE c.id IS NULL AND i.kind IN ('quote', 'fact') ORDER BY i.id LIMIT ?", (n,)).fetchall()
+        f" WHERE c.id IS NULL AND i.kind IN ('quote', 'fact'){deck} ORDER BY i.id LIMIT ?", (n,)).fetchall()
     if not rows:
         return
     with write_tx(con):
@@ -35,13 +40,17 @@ def _new_cards(con: sqlite3.Connection, n: int) -> None:
                         (r["id"], "qa" if r["kind"] == "fact" else "cloze", card.to_json(), card.due.isoformat()))
 
 
-def due_cards(bank: _Items, limit: int | None = None, now: datetime | None = None) -> list[ReviewCard]:
-    """Cards due at ``now`` (new items get their card here), oldest due first."""
+def due_cards(bank: _Items, limit: int | None = None, now: datetime | None = None,
+              every: bool = False) -> list[ReviewCard]:
+    """Cards due at ``now`` (new items get their card here), oldest due first.
+
+    New cards come from the default deck (the reader's highlights and the key facts) unless
+    ``every``: then from every quote and fact."""
     con = bank.con
     when = now_or(now).isoformat()
     due = con.execute("SELECT COUNT(*) FROM cards WHERE due <= ?", (when,)).fetchone()[0]
     if limit is None or due < limit:
-        _new_cards(con, (limit or 20) - due)
+        _new_cards(con, (limit or 20) - due, every)
         when = max(when, now_or(None).isoformat())
     sql = "SELECT id, item, due FROM cards WHERE due <= ? ORDER BY due, id"
     rows = con.execute(sql + (" LIMIT ?" if limit else ""), (when, limit) if limit else (when,)).fetchall()
