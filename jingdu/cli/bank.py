@@ -248,17 +248,49 @@ def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note
                                                  help="Keep the model's marks the user has not rejected "
                                                       "(as the workbench shows and exports them)."),
                 db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Write Hugo/Obsidian posts: YAML front matter and the note in the notation."""
+    """Write Hugo/Obsidian posts: YAML front matter and the note in the notation.
+
+    Prints each post it wrote; a note it cannot read (a missing file, an unknown id) is named with
+    its reason, the others are still published, and the exit code is 1."""
     from jingdu.publish import publish_docs
 
     docs: list[Any] = []
-    if all(Path(name).is_file() for name in notes):  # files alone: the bank is not opened
-        docs = [_doc_for(None, name, suggestions) for name in notes]
-    else:
-        with _bank(db) as bank:
-            docs = [_doc_for(bank, name, suggestions) for name in notes]
-    for path in publish_docs(docs, hugo):
-        out_console.print(str(path))
+    failed: list[tuple[str, str]] = []
+    in_bank = [n for n in notes if not _looks_like_file(n)]
+    bank = _open_bank(db) if in_bank else None
+    try:
+        for name in notes:
+            try:
+                if _looks_like_file(name) and not Path(name).is_file():
+                    raise FileNotFoundError(f"no such file: {name}")
+                docs.append(_doc_for(bank, name, suggestions))
+            except (JingduError, OSError, UnicodeDecodeError, ValueError) as exc:
+                failed.append((name, str(exc)))
+        written = publish_docs(docs, hugo) if docs else []
+    except (JingduError, OSError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if bank is not None:
+            bank.close()
+    for path in written:
+        out_console.print(f"wrote {escape(str(path))}", soft_wrap=True)
+    print_failures(failed)
+    err_console.print(f"{len(written)} written, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _looks_like_file(name: str) -> bool:
+    """A path (a folder or a suffix in it) rather than a note's id or label in the bank."""
+    return Path(name).is_file() or "/" in name or "\\" in name or Path(name).suffix.lower() in INPUT_EXTS
+
+
+def _open_bank(db: Path | None) -> Any:
+    from jingdu.bank import Bank
+
+    try:
+        return Bank(db)
+    except JingduError as exc:
+        raise fail(str(exc)) from None
 
 
 def _doc_for(bank: Any, name: str, suggestions: bool) -> tuple[Any, list[str]]:
