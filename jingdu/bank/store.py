@@ -262,9 +262,14 @@ class Bank:
         with write_tx(self.con):
             return stored_extraction(self.con, note)
 
-    def recent_notes(self, n: int = 20) -> list[dict[str, Any]]:
-        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ?", (n,))
+    def recent_notes(self, n: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """The ``n`` notes changed last, after skipping ``offset`` of them (a page of the list)."""
+        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+                                (n, max(0, offset)))
         return [note_record(r) for r in rows]
+
+    def note_count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
 
     def notes(self, theme: str | None = None) -> list[dict[str, Any]]:
         recs = [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
