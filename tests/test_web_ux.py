@@ -36,11 +36,11 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 def test_chart_groups_by_unit_and_keeps_whole_labels() -> None:
     long_label = "全市规模以上工业企业数字化改造项目累计投资总额与智能产线数量"
-    figs = [Figure("建成智能产线", 12, "条", ""), Figure("单件生产节拍", 38, "秒", ""),
+    figs = [Figure("建成智能产线", 12, "条", ""), Figure("单件生产节拍", 38, "秒", ""), Figure("换型时间", 45, "秒", ""),
             Figure(long_label, 3.2e9, "元", "", surface="32亿元"), Figure("改造车间", 30, "条", ""),
-            Figure("研发投入", 8.6e9, "元", "", surface="86亿元")]
+            Figure("研发投入", 8.6e9, "元", "", surface="86亿元"), Figure("节省工时", 1200, "小时", "")]
     out = chart(figs)
-    assert [g["unit"] for g in out["groups"]] == ["条", "秒", "元"]
+    assert [g["unit"] for g in out["groups"]] == ["条", "秒", "元"]  # 小时 has one figure: no bar
     for g in out["groups"]:
         assert max(b["width"] for b in g["bars"]) == 220  # each unit's largest fills the bar
     labels = ["".join(line["text"] for line in b["lines"]) for g in out["groups"] for b in g["bars"]]

@@ -45,14 +45,23 @@ def _wrap(text: str, width: int = LABEL_CHARS) -> list[str]:
 
 def chart(figs: list[Figure], limit: int = 12) -> dict[str, Any]:
     """The figures as bars grouped by unit (秒, 个 and 亿元 are never on one axis): each group has a
-    heading, each bar its whole label above it; bars are scaled within their unit.
+    heading, each bar its whole label above it; bars are scaled within their unit; a unit with a
+    single figure gets no bar (it compares with nothing); ``limit`` bars at most.
 
     Returns ``{"height": …, "groups": [{"unit", "y", "bars": [{"lines": [{"text", "y"}], "y",
     "width", "shown", "value_x"}]}]}`` in SVG user units of a box :data:`CHART_WIDTH` wide."""
-    chosen = [f for f in figs if f.value > 0][:limit]
     groups: dict[str, list[Figure]] = {}
-    for f in chosen:
-        groups.setdefault(f.unit or "—", []).append(f)
+    for f in figs:
+        if f.value > 0:
+            groups.setdefault(f.unit or "—", []).append(f)
+    # a unit with one figure compares with nothing (the table above lists it): no bar of its own
+    groups = {unit: members[:limit] for unit, members in groups.items() if len(members) >= 2}
+    kept = 0
+    for unit in list(groups):
+        groups[unit] = groups[unit][:max(0, limit - kept)]
+        kept += len(groups[unit])
+        if len(groups[unit]) < 2:
+            del groups[unit]
     y = 0.0
     out = []
     for unit, members in groups.items():

@@ -164,8 +164,13 @@
     script.src = "/static/mermaid/mermaid.min.js";
     script.onload = async function () {
       try {
-        window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral",
-                                    fontFamily: getComputedStyle(document.body).fontFamily });
+        // the workbench's colours: pale nodes with dark text (readable on a phone too)
+        window.mermaid.initialize({
+          startOnLoad: false, securityLevel: "strict", theme: "base",
+          fontFamily: getComputedStyle(document.body).fontFamily,
+          themeVariables: { primaryColor: "#f8ddd7", primaryTextColor: "#222222", lineColor: "#c0392b",
+                            fontSize: "14px" },
+        });
         const out = await window.mermaid.render("mindmap-svg", src.textContent);
         box.innerHTML = out.svg;
         box.classList.add("drawn");
