@@ -186,6 +186,8 @@ def test_review_counter_counts_down(server: str, open_page) -> None:  # type: ig
     assert counts[0] >= 2
     while pg.locator("#card").count():
         pg.click("details.answer summary")
+        if "？" in pg.inner_text("#card .front"):
+            shot(pg, "ux-review-question")
         with pg.expect_navigation():
             pg.click("button.good")
         counts.append(int(pg.inner_text("#due-count")))
