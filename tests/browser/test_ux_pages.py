@@ -4,13 +4,16 @@ the review counter counting down, pagination of the notes, and the note page at 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.browser.test_workbench import ARGS, CHROMIUM, NOTE, SHOTS, fake_annotator, free_port
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
@@ -89,14 +92,20 @@ def add_note(pg, base: str, markdown: str) -> str:  # type: ignore[no-untyped-de
 
 
 def overflow(pg) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """The page's scroll width against the window, and any element sticking out to the right."""
+    """The page's scroll width against the window, and any element sticking out to the right (one
+    inside a box that scrolls or clips it, such as a wide table's own scroller, does not count)."""
     return pg.evaluate("""() => {
         const w = document.documentElement.clientWidth;
+        const clipped = (el) => {
+            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                if (getComputedStyle(p).overflowX !== 'visible') return true;
+            }
+            return false;
+        };
         const wide = [];
         for (const el of document.querySelectorAll('body *')) {
             const r = el.getBoundingClientRect();
-            if (r.width > 0 && r.right > w + 1 && getComputedStyle(el).position !== 'fixed'
-                && !el.closest('.mindmap')) {
+            if (r.width > 0 && r.right > w + 1 && getComputedStyle(el).position !== 'fixed' && !clipped(el)) {
                 wide.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
             }
         }
@@ -195,3 +204,31 @@ def test_review_counter_counts_down(server: str, open_page) -> None:  # type: ig
             break
     assert counts == list(range(counts[0], -1, -1)), counts
     shot(pg, "ux-review-done")
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=社区", "/review", "/themes", "/export", "/docs"])
+def test_every_page_fits_a_phone(server: str, open_page, path: str) -> None:  # type: ignore[no-untyped-def]
+    pg = open_page(390, 844, True)
+    add_note(pg, server, WIDE_NOTE)
+    pg.goto(server + path)
+    got = overflow(pg)
+    assert got["scroll"] <= 390 and got["wide"] == [], (path, got)
+
+
+def _longest_run(path: Path) -> int:
+    return max((len(r) for r in re.findall(r"[A-Za-z0-9:/?&=_.%#+\-]{40,}", path.read_text(encoding="utf-8"))),
+               default=0)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("width", [1280, 390])
+def test_corpus_notes_with_the_longest_urls_fit(server: str, open_page, width: int) -> None:  # type: ignore[no-untyped-def]
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"the shared corpus is not at {corpus}")
+    notes = sorted(corpus.glob("*/*.md"), key=_longest_run, reverse=True)[:3]
+    pg = open_page(width, 900, width < 600)
+    for note in notes:
+        pg.goto(f"{server}/notes/{add_note(pg, server, note.read_text(encoding='utf-8'))}")
+        got = overflow(pg)
+        assert got["scroll"] <= width and got["wide"] == [], (note.name, got)
