@@ -176,3 +176,14 @@ def test_corpus_deck_has_no_fragment_questions(corpus_dir: Path, tmp_path: Path)
     assert naive.short > 100  # the baseline asks hundreds of fragments
     assert every.short == every.leading_punct == deck.short == deck.leading_punct == 0
     assert deck.cards < every.cards / 2 and deck.questions > 100
+
+
+def test_items_drawn_before_the_deck_flag_stay_in_the_deck(bank: Bank) -> None:
+    """A bank made before decks (no ``deck`` in an item's data) reviews as it did until re-added."""
+    with bank:
+        bank.con.execute("UPDATE items SET data = json_remove(data, '$.deck')")
+        bank.con.commit()
+        old = {r["text"] for r in _rows(bank, ("quote", "fact"), None, every=False)}
+        every = {r["text"] for r in _rows(bank, ("quote", "fact"), None, every=True)}
+        due = {c.context for c in bank.due_cards(limit=50)}
+    assert old == every and any(t.startswith("佛山等") for t in due)

@@ -22,8 +22,9 @@ class _Items(Protocol):
     def note_terms(self, note: int) -> list[str]: ...
 
 
-#: The items of the default deck: the reader's highlights and the key facts (``data.deck``).
-IN_DECK = "json_extract(i.data, '$.deck') = 1"
+#: The items of the default deck: the reader's highlights and the key facts (``data.deck``); an
+#: item drawn before the flag existed (its note not added again since) counts as in the deck.
+IN_DECK = "coalesce(json_extract(i.data, '$.deck'), 1) = 1"
 
 
 def _new_cards(con: sqlite3.Connection, n: int, every: bool = False) -> None:

@@ -42,7 +42,7 @@ def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
         for hit in bank.items(kind=kind, theme=theme):
             if hit.id in seen or (notes is not None and str(hit.note["id"]) not in notes):
                 continue
-            if not every and not hit.data.get("deck"):
+            if not every and not hit.data.get("deck", True):  # (no flag: drawn before decks had one)
                 continue
             seen.add(hit.id)
             item = hit.to_dict()
