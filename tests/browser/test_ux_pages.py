@@ -4,6 +4,7 @@ the review counter counting down, pagination of the notes, and the note page at 
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_workbench import ARGS, CHROMIUM, NOTE, SHOTS, fake_annotator, free_port
-from tests.conftest import SHARED
+from .test_workbench import ARGS, CHROMIUM, NOTE, ROOT, SHOTS, fake_annotator, free_port
 
 pytestmark = pytest.mark.browser
+SHARED = Path(os.environ.get("JINGDU_SHARED", ROOT.parent / "shared"))
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
 uvicorn = pytest.importorskip("uvicorn")
 
