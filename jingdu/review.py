@@ -3,8 +3,12 @@
 * a ``quote`` item becomes a **cloze** card: its red terms (the note's red marks inside the
   quote) are blanked; without red marks, the bank's terms of that note found in the quote;
   failing those, its longest word;
-* a ``fact`` item becomes a **question** card: ``深圳2025年前三季度规上工业总产值？`` →
-  ``3.83万亿元``, built from the fact's period, subject and surface.
+* a ``fact`` item becomes a **question** card: ``2025年前三季度，深圳规上工业总产值？`` above its
+  sentence with the figure blanked → ``3.83万亿元``, built from the fact's period, subject and
+  surface; a subject that is a fragment asks no question (the blanked sentence is the front).
+
+A deck holds, by default, the reader's highlights and the key facts (:func:`key_fact`); the
+bank marks them when it draws a note's items.
 
 This module is pure: the bank (:mod:`jingdu.bank.cards`) stores the cards and their review log,
 making a card when an item is first asked for.  :func:`run_review` is the terminal session over
@@ -44,7 +48,7 @@ class ReviewCard:
 
 
 class Reviewer(Protocol):
-    def due_cards(self, limit: int | None = None) -> list[ReviewCard]: ...
+    def due_cards(self, limit: int | None = None, every: bool = False) -> list[ReviewCard]: ...
     def review(self, card_id: int, rating: int) -> dict[str, Any]: ...
 
 
@@ -98,29 +102,49 @@ def quote_face(text: str, data: dict[str, Any], note_terms: list[str]) -> tuple[
 
 
 def fact_face(text: str, data: dict[str, Any]) -> tuple[str, str]:
+    """The question card of a figure: ``2025年前三季度，深圳规上工业总产值？`` above its sentence with
+    the figure blanked; the answer is the figure.  A subject that is only a fragment of its
+    clause (``佛山等``, ``）``, ``运动员``) asks no question: the blanked sentence alone is the front."""
     surface = str(data.get("surface") or "")
-    period = str(data.get("period") or "")
-    subject = str(data.get("subject") or "")
-    if subject:
-        question = subject if period and period in subject else _join_subject(subject, period)
-        return f"{question}？", surface
-    front, _ = cloze(text, [[text.find(surface), text.find(surface) + len(surface)]]) if surface in text \
-        else (text, [])
+    at = text.find(surface) if surface else -1
+    sentence = cloze(text, [[at, at + len(surface)]])[0] if at >= 0 else text
+    ask = question(data.get("subject"), data.get("period"))
+    front = f"{ask}\n{sentence}" if ask else sentence
     return front, surface or text
 
 
-def _join_subject(subject: str, period: str) -> str:
-    """深圳 + 2025年前三季度 + 规上工业总产值: the period goes after a leading place name."""
-    m = re.match(r"^([\u4e00-\u9fff]{2,4}?(?:省|市|区|县|镇|村))", subject)
-    if period and m:
-        return m.group(1) + period + subject[m.end():]
-    if period and len(subject) > 4 and subject[:2] in _PLACES:
-        return subject[:2] + period + subject[2:]
-    return period + subject
+#: What a clause cut before its figure leaves hanging at its ends (dropped from the subject).
+_LEAD_CUT = re.compile(r"^[\W_的了和与及或在其这而并且共均已都将还又从对把被向使让给由]+")
+_TAIL_CUT = re.compile(r"[\W_的了在将要和与及或较为是达约近超共等到至前后第每不有再同仅已也都把被向从对由给以]+$")
+#: A question is at least this long before its "？"; shorter ones are fragments.
+MIN_QUESTION = 7
 
 
-_PLACES = frozenset({"深圳", "广东", "广州", "全国", "我国", "中国", "全省", "全市", "北京", "上海", "浙江", "江苏",
-                     "香港", "澳门", "珠海", "佛山", "东莞"})
+def question(subject: object, period: object) -> str | None:
+    """``{period}，{subject}？`` for a figure, or None when the subject is a fragment: shorter than
+    four characters once trimmed, holding another figure's digits, or unbalanced quotes."""
+    subj = _LEAD_CUT.sub("", str(subject or "").strip())
+    subj = _TAIL_CUT.sub("", subj)
+    when = str(period or "").strip()
+    if when.endswith(("截至", "至")):
+        when = ""  # 截至 without its date says nothing
+    if len(subj) < 4 or re.search(r"[0-9０-９%％]", subj) or not _balanced(subj):
+        return None
+    dated = bool(when) and when not in subj and not re.fullmatch(r"[\W_]+", when)
+    asked = f"{when}，{subj}" if dated else subj
+    return f"{asked}？" if len(asked) >= MIN_QUESTION else None
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(a) == text.count(b) for a, b in ("“”", "（）", "()", "《》", "‘’", "【】"))
+
+
+def key_fact(data: dict[str, Any], marked: bool) -> bool:
+    """Whether a figure belongs in the default deck: it asks a real question and either the reader
+    marked it (bold or highlight) or it is a dated amount, growth, share or rank."""
+    if question(data.get("subject"), data.get("period")) is None:
+        return False
+    return marked or (bool(data.get("period")) and data.get("kind") in ("amount", "growth", "share", "rank"))
 
 
 def faces(item: dict[str, Any], note_terms: list[str]) -> tuple[str, str, str]:
@@ -139,18 +163,20 @@ def scheduler() -> Scheduler:
 
 # -- the terminal session ----------------------------------------------------------------------
 def run_review(bank: Reviewer, limit: int | None = 20, ask: Callable[[str], str] | None = None,
-               show: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Ask each due card: show the front, reveal on Enter, read a rating 1-4 (``q`` quits)."""
+               show: Callable[[str], None] | None = None, every: bool = False) -> dict[str, int]:
+    """Ask each due card: show the front, reveal on a key (Enter), read a rating 1-4 (``q`` quits).
+
+    ``ask`` reads one answer: a line by default; the CLI gives it a single key press in a terminal."""
     ask = _eof_quits(ask or input)
     show = show or print
     counts = {name: 0 for name in RATINGS.values()}
-    cards = bank.due_cards(limit=limit)
+    cards = bank.due_cards(limit=limit, every=every)
     if not cards:
         show("Nothing is due.")
     for n, card in enumerate(cards, 1):
         show(f"[{n}/{len(cards)}] {'问' if card.kind == 'qa' else '填空'}  ({card.source})")
         show(card.front)
-        if ask("Enter to reveal (q to quit) ").strip().lower() == "q":
+        if ask("Any key reveals (q quits) ").strip().lower() == "q":
             break
         show(f"→ {card.back}")
         rating = _read_rating(ask)
@@ -173,7 +199,7 @@ def _eof_quits(ask: Callable[[str], str]) -> Callable[[str], str]:
 
 def _read_rating(ask: Callable[[str], str]) -> int | None:
     for _ in range(5):
-        answer = ask("Rate 1 Again · 2 Hard · 3 Good · 4 Easy (q to quit) ").strip().lower()
+        answer = ask("Rate 1 Again · 2 Hard · 3 Good · 4 Easy (q quits) ").strip().lower()
         if answer == "q":
             return None
         if answer in {"1", "2", "3", "4"}:

@@ -34,7 +34,8 @@ def test_cloze_falls_back_to_the_notes_terms() -> None:
 def test_fact_question_from_period_subject_surface() -> None:
     q, a = fact_face("2025年前三季度，深圳规上工业总产值达3.83万亿元。",
                      {"surface": "3.83万亿元", "period": "2025年前三季度", "subject": "深圳规上工业总产值"})
-    assert (q, a) == ("深圳2025年前三季度规上工业总产值？", "3.83万亿元")
+    assert (q, a) == ("2025年前三季度，深圳规上工业总产值？\n2025年前三季度，深圳规上工业总产值达" + BLANK + "。",
+                      "3.83万亿元")
 
 
 def test_rating_schedules_and_logs(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ def test_rating_schedules_and_logs(tmp_path: Path) -> None:
 def test_terminal_review_reads_stdin(tmp_path: Path) -> None:
     _bank(tmp_path).close()
     result = CliRunner().invoke(app, ["review", "--db", str(tmp_path / "bank.db"), "--limit", "2"],
-                                input="\n3\n\n1\n")
+                                input="\n3\n\n1\n")  # not a terminal: a line each
     assert result.exit_code == 0, result.output
     assert "→" in result.output and "Good 1" in result.output and "Again 1" in result.output
     with Bank(tmp_path / "bank.db") as bank:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fsrs import Card, Rating
@@ -22,10 +22,16 @@ class _Items(Protocol):
     def note_terms(self, note: int) -> list[str]: ...
 
 
-def _new_cards(con: sqlite3.Connection, n: int) -> None:
+#: The items of the default deck: the reader's highlights and the key facts (``data.deck``); an
+#: item drawn before the flag existed (its note not added again since) counts as in the deck.
+IN_DECK = "coalesce(json_extract(i.data, '$.deck'), 1) = 1"
+
+
+def _new_cards(con: sqlite3.Connection, n: int, every: bool = False) -> None:
+    deck = "" if every else f" AND {IN_DECK}"
     rows = con.execute(
         "SELECT i.id, i.kind FROM items i LEFT JOIN cards c ON c.item = i.id"
-        " WHERE c.id IS NULL AND i.kind IN ('quote', 'fact') ORDER BY i.id LIMIT ?", (n,)).fetchall()
+        f" WHERE c.id IS NULL AND i.kind IN ('quote', 'fact'){deck} ORDER BY i.id LIMIT ?", (n,)).fetchall()
     if not rows:
         return
     with write_tx(con):
@@ -35,13 +41,30 @@ def _new_cards(con: sqlite3.Connection, n: int) -> None:
                         (r["id"], "qa" if r["kind"] == "fact" else "cloze", card.to_json(), card.due.isoformat()))
 
 
-def due_cards(bank: _Items, limit: int | None = None, now: datetime | None = None) -> list[ReviewCard]:
-    """Cards due at ``now`` (new items get their card here), oldest due first."""
+def _introduced_on(con: sqlite3.Connection, moment: datetime) -> int:
+    """Cards whose first review fell on ``moment``'s day (UTC)."""
+    start = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)
+    return int(con.execute(
+        "SELECT COUNT(*) FROM (SELECT MIN(reviewed_at) AS first FROM review_log GROUP BY card)"
+        " WHERE first >= ? AND first < ?", (start.isoformat(), end.isoformat())).fetchone()[0])
+
+
+def due_cards(bank: _Items, limit: int | None = None, now: datetime | None = None,
+              every: bool = False) -> list[ReviewCard]:
+    """Cards due at ``now`` (new items get their card here), oldest due first.
+
+    New cards come from the default deck (the reader's highlights and the key facts) unless
+    ``every``: then from every quote and fact.  ``limit`` new cards a day at most: the cards first
+    reviewed that day count against it, so a session's count goes down as cards are answered
+    instead of being topped up with new ones."""
     con = bank.con
-    when = now_or(now).isoformat()
+    moment = now_or(now)
+    when = moment.isoformat()
     due = con.execute("SELECT COUNT(*) FROM cards WHERE due <= ?", (when,)).fetchone()[0]
-    if limit is None or due < limit:
-        _new_cards(con, (limit or 20) - due)
+    fresh = (limit or 20) - due - _introduced_on(con, moment)
+    if fresh > 0:
+        _new_cards(con, fresh, every)
         when = max(when, now_or(None).isoformat())
     sql = "SELECT id, item, due FROM cards WHERE due <= ? ORDER BY due, id"
     rows = con.execute(sql + (" LIMIT ?" if limit else ""), (when, limit) if limit else (when,)).fetchall()

@@ -31,7 +31,9 @@ def _int_id(text: str) -> int:
 
 
 def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
-          notes: frozenset[str] | None = None) -> list[dict[str, Any]]:
+          notes: frozenset[str] | None = None, every: bool = True) -> list[dict[str, Any]]:
+    """Items as export rows with their card faces; ``every=False`` keeps the default deck's
+    (the reader's highlights and the key facts)."""
     from jingdu.review import faces
 
     out = []
@@ -39,6 +41,8 @@ def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
     for kind in kinds:
         for hit in bank.items(kind=kind, theme=theme):
             if hit.id in seen or (notes is not None and str(hit.note["id"]) not in notes):
+                continue
+            if not every and not hit.data.get("deck", True):  # (no flag: drawn before decks had one)
                 continue
             seen.add(hit.id)
             item = hit.to_dict()
@@ -49,10 +53,11 @@ def _rows(bank: Bank, kinds: tuple[str, ...], theme: str | None,
 
 
 def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = None,
-                deck_name: str = "精读 jingdu", notes: frozenset[str] | None = None) -> int:
+                deck_name: str = "精读 jingdu", notes: frozenset[str] | None = None, every: bool = False) -> int:
     """Write an ``.apkg`` with one card per quote (cloze) and fact (question); returns the count.
 
-    ``theme`` keeps the items of one theme, ``notes`` those of the given note ids."""
+    The deck holds the reader's highlights and the key facts, or every quote and fact with
+    ``every``; ``theme`` keeps the items of one theme, ``notes`` those of the given note ids."""
     import genanki
 
     from jingdu.review import ANSWER_SEP, BLANK
@@ -67,7 +72,7 @@ def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = No
                     "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}<br><small>{{Source}}</small>"}])
     deck = genanki.Deck(DECK_ID if theme is None else _int_id(f"deck:{theme}"), deck_name)
     count = 0
-    for row in _rows(bank, ("quote", "fact"), theme, notes):
+    for row in _rows(bank, ("quote", "fact"), theme, notes, every):
         source = _source_html(row["note"])
         tags = [t.replace(" ", "_") for t in row["themes"]]
         guid = genanki.guid_for(row["key"])
@@ -77,7 +82,8 @@ def export_anki(bank: Bank, path: str | os.PathLike[str], theme: str | None = No
                 continue
             note = genanki.Note(model=cloze_model, fields=[text, source], tags=tags, guid=guid)
         else:
-            note = genanki.Note(model=qa_model, fields=[_esc(row["front"]), _esc(row["back"]), source],
+            front = _esc(row["front"]).replace("\n", "<br>")  # the question above its sentence
+            note = genanki.Note(model=qa_model, fields=[front, _esc(row["back"]), source],
                                 tags=tags, guid=guid)
         deck.add_note(note)
         count += 1

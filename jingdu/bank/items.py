@@ -9,6 +9,10 @@ the main process writes.  An item is one sentence, term or note of one note:
 * a ``term``: a red-marked 提法 or the extractor's term;
 * a ``note``: the whole article (title and text), so that notes are searchable too.
 
+A line item's ``data["deck"]`` says whether it belongs in the default review deck: a sentence the
+reader highlighted (a mark of the note's own or the user's, not the model's), or a key fact
+(:func:`jingdu.review.key_fact`).
+
 An item drawn from a mark of the user's (``origin="user"``) has origin ``user``; otherwise
 ``auto``.  Each item has a stable key (note key, kind, text) so that re-adding an article, or
 accepting a suggestion, updates the item in place: ids, retagged themes, cards and review
@@ -27,11 +31,14 @@ from jingdu.bank.grams import grams
 from jingdu.extract import Extraction
 from jingdu.jsonio import to_dict
 from jingdu.model import Doc, Meta, Span
+from jingdu.review import key_fact
 
 #: Bump when what is drawn from a note changes: notes are re-drawn on the next add.
-DRAW_VERSION = "2"
+DRAW_VERSION = "3"
 #: Roles that make a line item, the first present naming its kind.
 LINE_ROLES = ("quote", "fact")
+#: Span origins that are the reader's own marks.
+READER = ("note", "user")
 
 
 @dataclass
@@ -106,11 +113,17 @@ def _origin(doc: Doc, layer: str, start: int, end: int) -> str:
         else "auto"
 
 
+def _reader_marked(doc: Doc, layers: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether the reader (the note's own marks or the user's, not the model's) marked ``[start, end)``."""
+    return any(s.origin in READER and s.start < end and start < s.end for layer in layers for s in doc.spans(layer))
+
+
 def _lines(doc: Doc, ex: Extraction) -> list[Item]:
     out: list[Item] = []
     covered: list[tuple[int, int]] = []
     for q in ex.quotes:
-        out.append(Item("quote", q.text, q.start, q.end, {"patterns": list(q.patterns)}, ("quote",),
+        deck = _reader_marked(doc, ("highlight",), q.start, q.end)
+        out.append(Item("quote", q.text, q.start, q.end, {"patterns": list(q.patterns), "deck": deck}, ("quote",),
                         _origin(doc, "highlight", q.start, q.end)))
         covered.append((q.start, q.end))
     for sp in doc.spans("highlight"):
@@ -118,11 +131,13 @@ def _lines(doc: Doc, ex: Extraction) -> list[Item]:
         if any(s <= sp.start and sp.end <= e for s, e in covered):
             continue  # the sentence around it is the item (its origin says whose mark it holds)
         if len(text) >= (1 if sp.origin == "user" else 6):  # any mark of the user's own is an item
-            out.append(Item("quote", text, sp.start, sp.end, {"pattern": "highlight", "origin": sp.origin},
+            out.append(Item("quote", text, sp.start, sp.end,
+                            {"pattern": "highlight", "origin": sp.origin, "deck": sp.origin in READER},
                             ("quote",), "user" if sp.origin == "user" else "auto"))
     for f in ex.facts:
         data = {"surface": f.surface, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "kind": f.kind,
                 "period": f.period, "subject": f.subject}
+        data["deck"] = key_fact(data, _reader_marked(doc, ("bold", "highlight"), f.start, f.end))
         out.append(Item("fact", f.sentence or f.surface, f.start, f.end, data, ("fact",),
                         _origin(doc, "bold", f.start, f.end)))
     return out
@@ -146,6 +161,9 @@ def _merge(items: list[Item]) -> list[Item]:
         if have is None:
             seen[(group, it.text)] = it
             continue
+        if "fact" in it.roles and it.data.get("deck") and not have.data.get("deck"):
+            have.data.update(it.data)  # a sentence's card asks its key figure, not its first one
+        have.data["deck"] = bool(have.data.get("deck") or it.data.get("deck"))
         for role in it.roles:
             if role not in have.roles:
                 have.roles = (*have.roles, role)

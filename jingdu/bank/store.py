@@ -267,9 +267,14 @@ class Bank:
         with write_tx(self.con):
             return stored_extraction(self.con, note)
 
-    def recent_notes(self, n: int = 20) -> list[dict[str, Any]]:
-        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ?", (n,))
+    def recent_notes(self, n: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """The ``n`` notes changed last, after skipping ``offset`` of them (a page of the list)."""
+        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+                                (n, max(0, offset)))
         return [note_record(r) for r in rows]
+
+    def note_count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
 
     def notes(self, theme: str | None = None) -> list[dict[str, Any]]:
         recs = [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
@@ -298,8 +303,10 @@ class Bank:
         return srch.list_items(self.con, kind=kind, theme=theme, source=source, limit=limit)
 
     def note_terms(self, note: int) -> list[str]:
-        """The term items of a note (cloze cards blank them)."""
-        return [r[0] for r in self.con.execute("SELECT text FROM items WHERE note = ? AND kind = 'term'", (note,))]
+        """The term items of a note, its red marks first (cloze cards blank them)."""
+        return [r[0] for r in self.con.execute(
+            "SELECT text FROM items WHERE note = ? AND kind = 'term'"
+            " ORDER BY json_extract(data, '$.kind') = 'red' DESC, id", (note,))]
 
     # -- searching ------------------------------------------------------------------------
     def search(self, query: str, kind: str | None = None, theme: str | None = None, source: str | None = None,
@@ -359,9 +366,10 @@ class Bank:
                 "cards": one("SELECT COUNT(*) FROM cards"), "reviews": one("SELECT COUNT(*) FROM review_log")}
 
     # -- review (FSRS; the card faces and scheduling are jingdu.review's) ------------------
-    def due_cards(self, limit: int | None = None, now: Any = None) -> list[ReviewCard]:
-        """Cards due at ``now`` (new items get their card here), oldest due first."""
-        return cardlib.due_cards(self, limit=limit, now=now)
+    def due_cards(self, limit: int | None = None, now: Any = None, every: bool = False) -> list[ReviewCard]:
+        """Cards due at ``now`` (new items get their card here), oldest due first; new cards come
+        from the default deck (highlights and key facts) unless ``every``."""
+        return cardlib.due_cards(self, limit=limit, now=now, every=every)
 
     def review(self, card_id: int, rating: int, now: Any = None, duration_ms: int | None = None) -> dict[str, Any]:
         """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""

@@ -25,6 +25,8 @@ INPUT_EXTS = (".md", ".markdown", ".txt", ".html", ".htm", ".json")
 BENCH_QUERIES = ("新质生产力", "乡村振兴", "高质量发展", "习近平", "改革", "粤港澳大湾区", "人工智能",
                  "基层治理", "民生", "科技创新", "生态环境", "就业", "共同富裕", "中国式现代化", "默想")
 
+ALL_HELP = "Every quote and fact, not only your highlights and the key facts."
+
 bank_app = typer.Typer(help="The material bank: add notes, search, retag, export, collect.", no_args_is_help=True)
 
 
@@ -138,15 +140,18 @@ def tag_cmd(item_id: int = typer.Argument(..., help="The item's id (from search)
 def export_cmd(anki: Path | None = typer.Option(None, "--anki", help="Write an Anki deck (.apkg)."),
                csv_path: Path | None = typer.Option(None, "--csv", help="Write the items as CSV."),
                theme: str | None = typer.Option(None, "--theme", help="Only items of this theme."),
+               every: bool = typer.Option(False, "--all", help=ALL_HELP),
                db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Export cards to Anki (re-exports update the same notes) and items to CSV."""
+    """Export cards to Anki (re-exports update the same notes) and items to CSV.
+
+    The Anki deck holds your highlights and the key facts; --all puts in every quote and fact."""
     from jingdu.bank.export import export_anki, export_csv
 
     if anki is None and csv_path is None:
         raise fail("say what to export: --anki FILE and/or --csv FILE", 2)
     with _bank(db) as bank:
         if anki is not None:
-            err_console.print(f"{export_anki(bank, anki, theme=theme)} cards → {anki}")
+            err_console.print(f"{export_anki(bank, anki, theme=theme, every=every)} cards → {anki}")
         if csv_path is not None:
             err_console.print(f"{export_csv(bank, csv_path, theme=theme)} items → {csv_path}")
 
@@ -184,17 +189,58 @@ def stats_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 
 
 def review_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-               limit: int = typer.Option(20, "--limit", help="At most this many cards.")) -> None:
-    """Review due cards in the terminal: Enter reveals, 1-4 rates (Again/Hard/Good/Easy), q quits."""
+               limit: int = typer.Option(20, "--limit", help="At most this many cards."),
+               every: bool = typer.Option(False, "--all", help=ALL_HELP)) -> None:
+    """Review due cards in the terminal: a key reveals, one key 1-4 rates (Again/Hard/Good/Easy), q quits.
+
+    New cards come from your highlights and the key facts; --all takes every quote and fact."""
     from rich.console import Console
 
+    from jingdu.cli.keys import key_reader
     from jingdu.review import run_review
 
     console = terminal_safe(Console(highlight=False, file=sys.stdout))
+
+    def show_now(text: str) -> None:
+        console.print(text, end="")
+        console.file.flush()
+
+    ask = key_reader(sys.stdin, show_now, lambda p: console.input(p))
     with _bank(db) as bank:
-        counts = run_review(bank, limit=limit, ask=lambda p: console.input(p),
-                            show=lambda s: console.print(escape(s), soft_wrap=True))
+        counts = run_review(bank, limit=limit, ask=ask, show=lambda s: console.print(escape(s), soft_wrap=True),
+                            every=every)
     console.print(" · ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def bench_cards_cmd(db: Path | None = typer.Option(None, "--db", help="A filled bank."),
+                    corpus: list[Path] = typer.Option([], "--corpus", help="Build a bank from these notes "
+                                                                         "or folders first (repeatable).")) -> None:
+    """Cards and fragment questions of the default deck and of --all, next to the naive question."""
+    from jingdu.bank import Bank
+    from jingdu.bank.deck import SHORT, deck_stats, naive_stats
+
+    if db is None and not corpus:
+        raise fail("give --db PATH or --corpus DIR", 2)
+    tmp = tempfile.TemporaryDirectory() if db is None else None
+    path = db or Path(tmp.name) / "bench.db"  # type: ignore[union-attr]
+    try:
+        with Bank(path) as bank:
+            if corpus:
+                bank.add_paths(expand_inputs([str(c) for c in corpus]))
+            rows = [("naive questions (baseline)", naive_stats(bank)), ("jingdu --all", deck_stats(bank, True)),
+                    ("jingdu default deck", deck_stats(bank, False))]
+            notes = bank.stats()["notes"]
+    except JingduError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    out_console.print(f"{notes} notes; a question of ≤ {SHORT} characters before ？ is a fragment")
+    out_console.print(f"{'deck':28} {'cards':>6} {'cloze':>6} {'qa':>6} {'questions':>9} {'≤6 chars':>8} "
+                      f"{'lead punct':>10}")
+    for name, r in rows:
+        out_console.print(f"{name:28} {r.cards:6} {r.cloze:6} {r.qa:6} {r.questions:9} {r.short:8} "
+                          f"{r.leading_punct:10}")
 
 
 def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note ids in the bank."),
@@ -203,17 +249,49 @@ def publish_cmd(notes: list[str] = typer.Argument(..., help="Note files, or note
                                                  help="Keep the model's marks the user has not rejected "
                                                       "(as the workbench shows and exports them)."),
                 db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Write Hugo/Obsidian posts: YAML front matter and the note in the notation."""
+    """Write Hugo/Obsidian posts: YAML front matter and the note in the notation.
+
+    Prints each post it wrote; a note it cannot read (a missing file, an unknown id) is named with
+    its reason, the others are still published, and the exit code is 1."""
     from jingdu.publish import publish_docs
 
     docs: list[Any] = []
-    if all(Path(name).is_file() for name in notes):  # files alone: the bank is not opened
-        docs = [_doc_for(None, name, suggestions) for name in notes]
-    else:
-        with _bank(db) as bank:
-            docs = [_doc_for(bank, name, suggestions) for name in notes]
-    for path in publish_docs(docs, hugo):
-        out_console.print(str(path))
+    failed: list[tuple[str, str]] = []
+    in_bank = [n for n in notes if not _looks_like_file(n)]
+    bank = _open_bank(db) if in_bank else None
+    try:
+        for name in notes:
+            try:
+                if _looks_like_file(name) and not Path(name).is_file():
+                    raise FileNotFoundError(f"no such file: {name}")
+                docs.append(_doc_for(bank, name, suggestions))
+            except (JingduError, OSError, UnicodeDecodeError, ValueError) as exc:
+                failed.append((name, str(exc)))
+        written = publish_docs(docs, hugo) if docs else []
+    except (JingduError, OSError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if bank is not None:
+            bank.close()
+    for path in written:
+        out_console.print(f"wrote {escape(str(path))}", soft_wrap=True)
+    print_failures(failed)
+    err_console.print(f"{len(written)} written, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _looks_like_file(name: str) -> bool:
+    """A path (a folder or a suffix in it) rather than a note's id or label in the bank."""
+    return Path(name).is_file() or "/" in name or "\\" in name or Path(name).suffix.lower() in INPUT_EXTS
+
+
+def _open_bank(db: Path | None) -> Any:
+    from jingdu.bank import Bank
+
+    try:
+        return Bank(db)
+    except JingduError as exc:
+        raise fail(str(exc)) from None
 
 
 def _doc_for(bank: Any, name: str, suggestions: bool) -> tuple[Any, list[str]]:
@@ -308,3 +386,4 @@ def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     app.command("publish")(publish_cmd)
     bench_app.command("search")(bench_search_cmd)
     bench_app.command("bank")(bench_bank_cmd)
+    bench_app.command("cards")(bench_cards_cmd)

@@ -80,6 +80,7 @@ PERIOD_RE = re.compile(
     r"|(?:过去|近)[一二三四五六七八九十\d]+年(?:来|间)?"
 )
 _SUBJECT_CUT = ("拥有", "共有", "已有", "累计", "其中", "据统计", "目前", "现有")
+_SUBJECT_LEAD = r"^(?:在|其|这|而|并|且|共|均|已|都|将|还|又)"
 _FOLLOW_CUT = re.compile(r"[，。；：、！？,;:（(]|入围|入选|上榜|参与|落户|完成|实现|获得")
 
 
@@ -180,6 +181,9 @@ def _rejected(m: re.Match[str], text: str) -> bool:
         return False
     if _is_name(text, m.start("n1"), m.end()):
         return True
+    if unit in ("个月", "天", "周") and text[max(0, m.start() - 1):m.start()] in ("前", "头", "后") \
+            and not m.group("qual"):
+        return True  # 前11个月, 头两周: a period, not a figure
     if not unit:
         # only "1.4万" style numbers stand without a unit
         return not re.fullmatch(rf"{_AR}(?:多|余)?(?:万亿|亿|万)(?:多|余)?", n1 or "")
@@ -211,12 +215,14 @@ def find_period(sentence: str, upto: int) -> str | None:
 def find_subject(sentence: str, start: int, end: int, period: str | None) -> str | None:
     """What a figure measures: the clause before it, trimmed of time words and verbs."""
     head = re.split(r"[，,：:；;。、（(]", sentence[:start])[-1]
-    if period:
-        head = head.split(period)[-1]
+    if period and period in head:
+        before, _, head = head.rpartition(period)
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", before) and not re.match(_SUBJECT_LEAD, before):
+            head = before + head  # 深圳2025年前三季度规上工业总产值: the place stays in the subject
     for cut in _SUBJECT_CUT:
         if cut in head:
             head = head.split(cut)[-1]
-    head = re.sub(r"^(?:在|其|这|而|并|且|共|均|已|都|将|还|又)", "", head).strip(" 　“”")
+    head = re.sub(_SUBJECT_LEAD, "", head).strip(" 　“”")
     head = re.sub(r"(?:有|是|为)$", "", head)
     tail = _FOLLOW_CUT.split(sentence[end:], maxsplit=1)[0].strip()[:12]
     if len(head) > 2 or not tail:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jingdu.errors import Forbidden, InputError
@@ -26,8 +26,13 @@ def check_form(request: Request, token: str | None) -> None:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    return page(request, "home.html", notes=store_of(request).recent(request.app.state.options.recent))
+def home(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+    """The ingest form and the notes, newest first, a page of ``options.recent`` at a time."""
+    store = store_of(request)
+    per = request.app.state.options.recent
+    pages = max(1, -(-store.note_count() // per))
+    current = min(page_no, pages)
+    return page(request, "home.html", notes=store.recent(per, (current - 1) * per), page_no=current, pages=pages)
 
 
 @router.post("/ingest")

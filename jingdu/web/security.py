@@ -38,6 +38,19 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: The note page draws its mind map with Mermaid, whose SVG carries a <style> element and style
+#: attributes: that page alone allows inline styles.  Scripts stay this server's own files, and
+#: images, fonts and connections stay on this server, so a style cannot call out; article HTML is
+#: sanitised before it reaches the page (no style attribute of an article survives).
+CSP_DRAWN = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DRAWN_PATHS = ("/notes/",)
+
+
+def csp_for(path: str) -> str:
+    """The Content-Security-Policy of an answer to ``path``."""
+    return CSP_DRAWN if path.startswith(DRAWN_PATHS) else CSP
+
+
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -125,7 +138,7 @@ class GuardMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                extra = [(b"content-security-policy", CSP.encode()), *SECURITY_HEADERS]
+                extra = [(b"content-security-policy", csp_for(path).encode()), *SECURITY_HEADERS]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

@@ -96,11 +96,14 @@ class Store:
     def extraction(self, ref: str | int) -> Extraction:
         return self._locked(lambda: self.bank.extraction(_ref(ref)))
 
-    def recent(self, n: int) -> list[NoteRow]:
-        recs = self._locked(lambda: self.bank.recent_notes(n))
+    def recent(self, n: int, offset: int = 0) -> list[NoteRow]:
+        recs = self._locked(lambda: self.bank.recent_notes(n, offset))
         return [NoteRow(int(r["id"]), r["title"] or r["note_id"] or str(r["id"]), r.get("source") or "",
                         r.get("published") or "", tuple(r.get("tags") or ()), tuple(r.get("themes") or ()))
                 for r in recs]
+
+    def note_count(self) -> int:
+        return self._locked(self.bank.note_count)
 
     # -- search ----------------------------------------------------------------------------
     def search(self, query: str, kind: str = "", theme: str = "", source: str = "", limit: int = 50) -> list[Hit]:

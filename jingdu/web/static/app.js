@@ -155,5 +155,33 @@
     window.setTimeout(function () { target.classList.remove("flash"); }, 1600);
   }
 
+  /* The mind map: Mermaid's own script (shipped in /static/mermaid/, loaded only on a page that
+     has a map) draws the outline's mindmap source into an SVG. */
+  function drawMindmap(box) {
+    const src = document.getElementById(box.dataset.src);
+    if (!src) return;
+    const script = document.createElement("script");
+    script.src = "/static/mermaid/mermaid.min.js";
+    script.onload = async function () {
+      try {
+        // the workbench's colours: pale nodes with dark text (readable on a phone too)
+        window.mermaid.initialize({
+          startOnLoad: false, securityLevel: "strict", theme: "base",
+          fontFamily: getComputedStyle(document.body).fontFamily,
+          themeVariables: { primaryColor: "#f8ddd7", primaryTextColor: "#222222", lineColor: "#c0392b",
+                            fontSize: "14px" },
+        });
+        const out = await window.mermaid.render("mindmap-svg", src.textContent);
+        box.innerHTML = out.svg;
+        box.classList.add("drawn");
+      } catch (err) {
+        box.textContent = "思维导图未能绘制 the mind map could not be drawn: " + err.message;
+      }
+    };
+    document.head.appendChild(script);
+  }
+
   if (note) setupNote();
+  const mindmap = document.getElementById("mindmap");
+  if (mindmap) drawMindmap(mindmap);
 })();
