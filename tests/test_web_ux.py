@@ -30,7 +30,7 @@ def _note(n: int) -> str:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(tmp_path / "bank.db", WebOptions(annotate=False, recent=4, review_batch=3))
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"}) as c:
         yield c
 
 
