@@ -39,6 +39,10 @@ class GenericTunables:
     extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
     extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
     list_min_links: float = 0.6  # an element with this share of link text is a headline list, not an article
+    anchor_faithful: float = 0.8  # an anchored element whose text has this F1 to the reading's text is that text
+    button_max_chars: int = 4  # a block this short without punctuation may be a button …
+    button_min_run: int = 3  # … and this many of them ending the body are a bar of buttons
+    chrome_max_prose: float = 0.5  # an element named like chrome but holding this share of the page's punctuation stays
 
 
 TUNABLES = GenericTunables()
@@ -49,6 +53,8 @@ CHROME_TAGS = SKIP_TAGS | {"header", "footer", "aside"}
 CHROME_HINT = re.compile(r"comment|footer|sidebar|side-bar|recommend|related|share|hot-?list|breadcrumb|"
                          r"(?:^|[\s_-])nav(?:$|[\s_-])|copyright|toolbar|pinglun|tuijian|xiangguan|rank",
                          re.I)
+#: Hints that name a comments section: such an element is dropped however much prose it holds.
+COMMENT_HINT = re.compile(r"comment|pinglun|reply", re.I)
 PUNCT = frozenset("，。！？；：、“”…")
 #: A block matching one of these (and short) is boilerplate.
 BOILERPLATE = tuple(re.compile(p) for p in (
@@ -71,6 +77,11 @@ DISCLAIMER = re.compile(r"^[【\[(（]?\s*(?:免责声明|特别声明|郑重声
 #: A block that starts a tail of recommendations: everything from it on is dropped.
 TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
                         r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论)")
+
+
+#: A line that only dates the article (``2020年09月11日 18:05``, ``2020-09-11 来源：某某网``): metadata, not body.
+DATELINE = re.compile(r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?"
+                      r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?:\s*(?:来源|作者|编辑)\s*[:：]\s*\S{0,20})*\s*$")
 
 
 class Reading(NamedTuple):
@@ -97,19 +108,35 @@ def element_text(el: HtmlElement) -> str:
 
 
 # -- preparing the tree --------------------------------------------------------------------------
-def strip_chrome(root: HtmlElement) -> HtmlElement:
+def strip_chrome(root: HtmlElement, tunables: GenericTunables = TUNABLES) -> HtmlElement:
     """A copy of the page without scripts, navigation, comments sections and other chrome."""
     from copy import deepcopy
 
     tree = deepcopy(root)
+    page_punct = _punct(tree)
     for el in list(tree.iter()):
         tag = el.tag if isinstance(el.tag, str) else ""
         if el.getparent() is None:
             continue
-        hint = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not tag or tag in CHROME_TAGS or (tag != "body" and CHROME_HINT.search(hint) and not _is_article_hint(el)):
+        if not tag or tag in CHROME_TAGS or (tag != "body" and _chrome_hint(el, page_punct, tunables)):
             el.drop_tree()
     return tree
+
+
+def _punct(el: HtmlElement) -> int:
+    return sum(ch in PUNCT for t in el.itertext() for ch in t)
+
+
+def _chrome_hint(el: HtmlElement, page_punct: int, tunables: GenericTunables) -> bool:
+    """Whether the element's class or id names page chrome (share bar, related links, …).  An
+    element holding most of the page's sentences is the article all the same (a class like
+    ``js_img_share_area`` around the body), unless it is named a comments section."""
+    hint = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not CHROME_HINT.search(hint) or _is_article_hint(el):
+        return False
+    if COMMENT_HINT.search(hint):
+        return True
+    return _punct(el) < tunables.chrome_max_prose * page_punct
 
 
 def _is_article_hint(el: HtmlElement) -> bool:
@@ -228,6 +255,16 @@ def choose(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Rea
     return best
 
 
+def faithful_anchor(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Reading | None:
+    """When no reading agrees with the others (the density reading found a fragment, say), the
+    element a trafilatura text was anchored to, when that element's text is the text itself."""
+    for r in readings:
+        if r.name.startswith("trafilatura") and r.element is not None and r.text:
+            if f1(grams(element_text(r.element)), grams(r.text)) >= tunables.anchor_faithful:
+                return r
+    return None
+
+
 def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlElement, _Stats],
                  tunables: GenericTunables = TUNABLES) -> Reading:
     """A reading nested inside the chosen element wins when what the outer one adds is not prose:
@@ -293,11 +330,12 @@ def drop_boilerplate(blocks: list[RawBlock], tunables: GenericTunables = TUNABLE
     return out
 
 
-def trim_edges(blocks: list[RawBlock], support: list[Counter[str]], tunables: GenericTunables = TUNABLES
-               ) -> list[RawBlock]:
-    """Drop short text blocks at either end that no other reading has."""
+def trim_edges(blocks: list[RawBlock], support: list[Counter[str]], tunables: GenericTunables = TUNABLES,
+               support_all: bool = False) -> list[RawBlock]:
+    """Drop short text blocks at either end that no other reading has (every block counts as
+    supported with ``support_all``), a leading dateline and a closing bar of buttons."""
     def supported(b: RawBlock) -> bool:
-        if b.raw is not None or len(b.text) > tunables.edge_max_chars:
+        if support_all or b.raw is not None or len(b.text) > tunables.edge_max_chars:
             return True
         own = grams(b.text)
         total = sum(own.values())
@@ -310,13 +348,37 @@ def trim_edges(blocks: list[RawBlock], support: list[Counter[str]], tunables: Ge
         out.pop(0)
     while out and not supported(out[-1]):
         out.pop()
-    return out
+    return drop_button_run(drop_leading_datelines(out, tunables), tunables)
+
+
+def drop_leading_datelines(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
+    """Datelines among the short blocks before the first paragraph of prose (under the title)."""
+    first_prose = next((i for i, b in enumerate(blocks) if b.raw is None and len(b.text) > tunables.edge_max_chars),
+                       len(blocks))
+    return [b for i, b in enumerate(blocks) if i >= first_prose or not _is_dateline(b)]
+
+
+def _is_dateline(block: RawBlock) -> bool:
+    return block.raw is None and bool(DATELINE.match(block.text.strip()))
+
+
+def _is_button(block: RawBlock, tunables: GenericTunables) -> bool:
+    text = block.text.strip().lstrip("-·•*").strip()
+    return block.raw is None and len(text) <= tunables.button_max_chars and not any(ch in PUNCT for ch in text)
+
+
+def drop_button_run(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
+    """A run of tiny blocks ending the body (好文 钦佩 喜欢 …, 微信 微博 QQ) is a bar of buttons."""
+    end = len(blocks)
+    while end and _is_button(blocks[end - 1], tunables):
+        end -= 1
+    return blocks[:end] if len(blocks) - end >= tunables.button_min_run else blocks
 
 
 def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
                    tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
     """Blocks of the page's main text; [] when no reading finds any."""
-    tree = strip_chrome(root)
+    tree = strip_chrome(root, tunables)
     stats = tree_stats(tree)
     texts = [r for r in trafilatura_readings(html) if r.text.strip()]
     readings = [anchor(tree, r, tunables) for r in texts]
@@ -324,9 +386,11 @@ def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
     # an element that is one boilerplate paragraph (a long 免责声明, say) is never the body
     readings = [r for r in readings
                 if r.element is None or not is_boilerplate(RawBlock("paragraph", element_text(r.element)), tunables)]
-    chosen = choose(readings, tunables) or prose_over_lists(texts, readings, stats, tunables)
+    chosen = (choose(readings, tunables) or prose_over_lists(texts, readings, stats, tunables)
+              or faithful_anchor(readings, tunables))
     if chosen is None or chosen.element is None:
         blocks = drop_boilerplate(_text_blocks(texts[0].text), tunables) if texts else []
+        blocks = trim_edges(blocks, [], tunables, support_all=True)
         return blocks if sum(len(b.text) for b in blocks) >= tunables.min_text_chars else []
     chosen = prefer_inner(chosen, readings, stats, tunables)
     walker = Walker(keep_hidden=False, base_url=base_url)

@@ -212,7 +212,7 @@ class Walker:
         self._parts, self._spans, self._pos = [], [], 0
         lead = len(text) - len(text.lstrip(" "))
         body = text.strip(" ")
-        if not body:
+        if not body.strip():  # nothing but a page's own 　　 indent (or other blank) is no block
             return
         fixed = []
         for sp in spans:
