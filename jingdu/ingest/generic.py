@@ -56,6 +56,8 @@ CHROME_HINT = re.compile(r"comment|footer|sidebar|side-bar|recommend|related|sha
 #: Hints that name a comments section: such an element is dropped however much prose it holds.
 COMMENT_HINT = re.compile(r"comment|pinglun|reply", re.I)
 PUNCT = frozenset("，。！？；：、“”…")
+#: Punctuation inside sentences of prose (a label's colon, a list's 、 are not).
+SENTENCE = frozenset("，。！？；")
 #: A block matching one of these (and short) is boilerplate.
 BOILERPLATE = tuple(re.compile(p) for p in (
     r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|审核|校对|监制|主编|值班编辑|作者|记者|通讯员)\s*[:：]",
@@ -151,12 +153,13 @@ class _Stats:
     tags: int = 0
     link_tags: int = 0
     punct: int = 0
+    sentence: int = 0  # sentence punctuation only (SENTENCE)
 
 
 def _stats(el: HtmlElement, out: dict[HtmlElement, _Stats]) -> _Stats:
     st = _Stats()
     own = (el.text or "").strip()
-    st.chars, st.punct = len(own), sum(ch in PUNCT for ch in own)
+    st.chars, st.punct, st.sentence = len(own), sum(ch in PUNCT for ch in own), sum(ch in SENTENCE for ch in own)
     is_link = el.tag == "a"
     for child in el:
         if not isinstance(child.tag, str):
@@ -165,6 +168,7 @@ def _stats(el: HtmlElement, out: dict[HtmlElement, _Stats]) -> _Stats:
         tail = (child.tail or "").strip()
         st.chars += c.chars + len(tail)
         st.punct += c.punct + sum(ch in PUNCT for ch in tail)
+        st.sentence += c.sentence + sum(ch in SENTENCE for ch in tail)
         st.link_chars += c.link_chars
         st.tags += c.tags + 1
         st.link_tags += c.link_tags
@@ -187,9 +191,9 @@ def density_reading(stats: dict[HtmlElement, _Stats], tunables: GenericTunables 
     best, best_score = None, 0.0
     for el, st in stats.items():
         text = st.chars - st.link_chars
-        if el.tag not in CONTAINERS or text < tunables.min_body_chars:
-            continue
-        density = text / max(st.tags - st.link_tags, 1)
+        if el.tag not in CONTAINERS or text < tunables.min_body_chars or st.tags == st.link_tags:
+            continue  # (as in gne, an element with no tags of its own but links is a fragment, never a body)
+        density = text / (st.tags - st.link_tags)
         score = density * math.log10(st.punct + 2) * math.log(text + 1)
         if score > best_score:
             best, best_score = el, score
@@ -210,7 +214,7 @@ def trafilatura_readings(html: str) -> list[Reading]:
         return []
     out = []
     for name, recall in (("trafilatura", False), ("trafilatura-recall", True)):
-        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=recall) or ""
+        text = trafilatura.extract(html, include_comments=False, favor_recall=recall) or ""
         out.append(Reading(name, None, text))
     return out
 
@@ -280,7 +284,7 @@ def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlEleme
         if extra <= 0 or inner.chars < tunables.min_body_chars:
             continue
         links = (outer.link_chars - inner.link_chars) / extra
-        prose = ((outer.punct - inner.punct) / extra) / max(inner.punct / inner.chars, 1e-6)
+        prose = ((outer.sentence - inner.sentence) / extra) / max(inner.sentence / inner.chars, 1e-6)
         if links >= tunables.extra_max_links or prose <= tunables.extra_min_prose:
             return r
     return chosen
@@ -377,10 +381,28 @@ def drop_button_run(blocks: list[RawBlock], tunables: GenericTunables = TUNABLES
 
 def generic_blocks(root: HtmlElement, html: str, base_url: str = "",
                    tunables: GenericTunables = TUNABLES) -> list[RawBlock]:
-    """Blocks of the page's main text; [] when no reading finds any."""
+    """Blocks of the page's main text; [] when no reading finds any.  Whenever trafilatura's
+    default reading has text, the blocks hold text too (its text, when nothing else is left)."""
+    texts = [r for r in trafilatura_readings(html) if r.text.strip()]
+    blocks = _chosen_blocks(root, texts, base_url, tunables)
+    if not any(b.raw is None for b in blocks):
+        blocks = _text_blocks(texts[0].text if texts else trafilatura_default(html))
+    return blocks
+
+
+def trafilatura_default(html: str) -> str:
+    """trafilatura's ``extract`` with its default settings ('' when it finds nothing or is missing)."""
+    try:
+        import trafilatura
+    except ImportError:
+        return ""
+    return trafilatura.extract(html) or ""
+
+
+def _chosen_blocks(root: HtmlElement, texts: list[Reading], base_url: str, tunables: GenericTunables
+                   ) -> list[RawBlock]:
     tree = strip_chrome(root, tunables)
     stats = tree_stats(tree)
-    texts = [r for r in trafilatura_readings(html) if r.text.strip()]
     readings = [anchor(tree, r, tunables) for r in texts]
     readings += [r for r in (density_reading(stats, tunables), hint_reading(tree, tunables)) if r.element is not None]
     # an element that is one boilerplate paragraph (a long 免责声明, say) is never the body

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from jingdu.errors import NotAnArticle
 from jingdu.ingest.generic import generic_blocks, is_boilerplate
 from jingdu.ingest.html import (
+    SKIP_TAGS,
     RawBlock,
     Walker,
     add_blocks,
@@ -369,12 +370,56 @@ def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[Ra
     return drop_trailing_breaks(generic_blocks(root, html, base_url))
 
 
+# -- pages without text -------------------------------------------------------------------------
+#: A page showing fewer characters than this (outside scripts, styles, forms …) has no article.
+MIN_PAGE_CHARS = 40
+
+
+def visible_text(root: HtmlElement) -> str:
+    """The text a reader sees in the page's body (no scripts, styles, noscript notices, forms)."""
+    body = root.find(".//body")
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        if isinstance(el.tag, str) and el.tag not in SKIP_TAGS:
+            parts.append(el.text or "")
+            for child in el:
+                walk(child)
+                parts.append(child.tail or "")
+        # (a skipped element's tail is added by its parent)
+
+    if body is not None:
+        walk(body)
+    return clean_text(" ".join(parts))
+
+
+def refuse_empty_page(root: HtmlElement) -> None:
+    """A clear :class:`NotAnArticle` for a page that shows (almost) no text: frames only, images
+    only, a shell that its scripts fill in, or nothing at all."""
+    frames = root.xpath("//frame/@src | //iframe/@src")
+    text = visible_text(root) if not root.xpath("//frameset") else ""
+    if len(re.sub(r"\s", "", text)) >= MIN_PAGE_CHARS:
+        return
+    if frames:
+        shown = ", ".join(str(f) for f in frames[:3])
+        raise NotAnArticle(f"the page only frames other pages ({shown}): ingest the framed page itself")
+    images = root.xpath("//body//img")
+    if images:
+        raise NotAnArticle(f"the page holds {len(images)} image(s) and no text")
+    if root.xpath("//script"):
+        raise NotAnArticle("the page's text is filled in by its scripts (a JavaScript shell): "
+                           "save it from a browser once it has loaded, then ingest the saved file")
+    raise NotAnArticle("the page shows no text")
+
+
 # -- the reader ---------------------------------------------------------------------------------
 def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") -> Doc:
     """Read a news page (any site but WeChat) into a document."""
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
+    if body is None:
+        refuse_empty_page(root)
     base = page_base(root, url)
     blocks = body_blocks(body, site, base) if body is not None and site else fallback_blocks(root, html, base)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
