@@ -38,6 +38,7 @@ class GenericTunables:
     agreement_floor: float = 0.3  # below this, no reading is trusted and trafilatura's text is used
     extra_max_links: float = 0.4  # an outer element adding this share of link text loses to the inner one …
     extra_min_prose: float = 0.5  # … as does one whose added text has under this share of the inner's punctuation
+    extra_neutral_chars: int = 10  # an outer element adding at most this much text (本站讯) adds nothing
     list_min_links: float = 0.6  # an element with this share of link text is a headline list, not an article
     anchor_faithful: float = 0.8  # an anchored element whose text has this F1 to the reading's text is that text
     button_max_chars: int = 4  # a block this short without punctuation may be a button …
@@ -191,13 +192,24 @@ def density_reading(stats: dict[HtmlElement, _Stats], tunables: GenericTunables 
     best, best_score = None, 0.0
     for el, st in stats.items():
         text = st.chars - st.link_chars
-        if el.tag not in CONTAINERS or text < tunables.min_body_chars or st.tags == st.link_tags:
-            continue  # (as in gne, an element with no tags of its own but links is a fragment, never a body)
-        density = text / (st.tags - st.link_tags)
+        if el.tag not in CONTAINERS or text < tunables.min_body_chars:
+            continue
+        density = text / max(st.tags - st.link_tags, 1)
         score = density * math.log10(st.punct + 2) * math.log(text + 1)
         if score > best_score:
             best, best_score = el, score
     return Reading("density", best, element_text(best) if best is not None else "")
+
+
+def adds_prose(outer: _Stats, inner: _Stats, tunables: GenericTunables = TUNABLES) -> bool | None:
+    """Whether what ``outer`` adds to ``inner`` is prose like the inner's: not mostly link text, and
+    as dense in sentence punctuation as half the inner's; None when it adds (next to) no text."""
+    extra = outer.chars - inner.chars
+    if extra <= tunables.extra_neutral_chars:
+        return None
+    links = (outer.link_chars - inner.link_chars) / extra
+    prose = ((outer.sentence - inner.sentence) / extra) / max(inner.sentence / max(inner.chars, 1), 1e-6)
+    return links < tunables.extra_max_links and prose > tunables.extra_min_prose
 
 
 def hint_reading(tree: HtmlElement, tunables: GenericTunables = TUNABLES) -> Reading:
@@ -214,7 +226,7 @@ def trafilatura_readings(html: str) -> list[Reading]:
         return []
     out = []
     for name, recall in (("trafilatura", False), ("trafilatura-recall", True)):
-        text = trafilatura.extract(html, include_comments=False, favor_recall=recall) or ""
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=recall) or ""
         out.append(Reading(name, None, text))
     return out
 
@@ -259,6 +271,33 @@ def choose(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Rea
     return best
 
 
+#: Elements that make a paragraph break: an element without any inside is one paragraph.
+BREAKS = ("p", "div", "br", "li", "section", "table", "tr", "h1", "h2", "h3", "h4", "blockquote")
+
+
+def is_fragment(el: HtmlElement) -> bool:
+    """Whether the element is a single paragraph (no paragraph breaks inside)."""
+    return not any(isinstance(d.tag, str) and d.tag in BREAKS for d in el.iterdescendants())
+
+
+def grow_fragments(readings: list[Reading], stats: dict[HtmlElement, _Stats],
+                   tunables: GenericTunables = TUNABLES) -> list[Reading]:
+    """An element reading that is one paragraph (the densest paragraph of the body, a text-only
+    ``<div>`` among others) grows while each parent adds prose, not links or labels."""
+    out = []
+    for r in readings:
+        el = r.element
+        if r.name.startswith("trafilatura") or el is None or not is_fragment(el):
+            out.append(r)
+            continue
+        while el.getparent() is not None and el.getparent().tag != "body" and el in stats and el.getparent() in stats:
+            if adds_prose(stats[el.getparent()], stats[el], tunables) is False:
+                break
+            el = el.getparent()
+        out.append(Reading(r.name, el, element_text(el)) if el is not r.element else r)
+    return out
+
+
 def faithful_anchor(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Reading | None:
     """When no reading agrees with the others (the density reading found a fragment, say), the
     element a trafilatura text was anchored to, when that element's text is the text itself."""
@@ -280,12 +319,9 @@ def prefer_inner(chosen: Reading, readings: list[Reading], stats: dict[HtmlEleme
         inner = stats.get(r.element) if r.element is not None else None
         if inner is None or r.element is chosen.element or chosen.element not in r.element.iterancestors():
             continue
-        extra = outer.chars - inner.chars
-        if extra <= 0 or inner.chars < tunables.min_body_chars:
+        if inner.chars < tunables.min_body_chars:
             continue
-        links = (outer.link_chars - inner.link_chars) / extra
-        prose = ((outer.sentence - inner.sentence) / extra) / max(inner.sentence / inner.chars, 1e-6)
-        if links >= tunables.extra_max_links or prose <= tunables.extra_min_prose:
+        if adds_prose(outer, inner, tunables) is False:
             return r
     return chosen
 
@@ -408,7 +444,9 @@ def _chosen_blocks(root: HtmlElement, texts: list[Reading], base_url: str, tunab
     # an element that is one boilerplate paragraph (a long 免责声明, say) is never the body
     readings = [r for r in readings
                 if r.element is None or not is_boilerplate(RawBlock("paragraph", element_text(r.element)), tunables)]
-    chosen = (choose(readings, tunables) or prose_over_lists(texts, readings, stats, tunables)
+    readings = grow_fragments(readings, stats, tunables)
+    chosen = (choose(readings, tunables)
+              or prose_over_lists(texts, readings, stats, tunables)
               or faithful_anchor(readings, tunables))
     if chosen is None or chosen.element is None:
         blocks = drop_boilerplate(_text_blocks(texts[0].text), tunables) if texts else []
