@@ -43,6 +43,7 @@ COMMENTS = (
     "这样的政策要落实到位才行，别只是写在纸上，老百姓看的是实际效果。",
     "我家老人就在那边住，确实方便了不少，给工作人员点个赞。",
 )
+CHANNELS = ("要闻", "时政", "经济", "社会", "文化", "教育", "健康", "视频")
 SUMMARIES = (
     "近日，记者走访多个社区发现，越来越多的居民开始参与垃圾分类，分类投放的准确率明显提高……",
     "为进一步优化营商环境，该区推出二十条举措，涵盖审批提速、融资支持、人才引进等多个方面……",
@@ -92,7 +93,8 @@ def gov_table(a: Article) -> tuple[str, str, str]:
         '<tr><td align="right">【<a href="javascript:window.print()">打印本页</a>】'
         '【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>'
         '</table>'
-        '<table width="1000" align="center" class="foot"><tr><td>主办单位：某某市人民政府办公室　承办单位：某某市大数据中心<br>'
+        '<table width="1000" align="center" class="foot"><tr><td>'
+        '主办单位：某某市人民政府办公室　承办单位：某某市大数据中心<br>'
         '网站标识码：3300000001　某ICP备05012345号　某公网安备 33010002000001号<br>'
         '<a href="/wzdt/">网站地图</a> | <a href="/lxwm/">联系我们</a></td></tr></table>')
     ref = "\n".join(a.paragraphs) + "\n"
@@ -106,7 +108,8 @@ def local_gb2312(a: Article) -> tuple[str, str, str]:
         '<a href="/ty/">体育</a> <a href="/wy/">文娱</a></div>'
         '<table width="960"><tr><td width="660" valign="top">'
         f'<h1>{esc(a.title)}</h1>'
-        f'<div class="info">{a.date}　来源：{esc(a.source)}　作者：{esc(a.author)}　【字体：<a>大</a> <a>中</a> <a>小</a>】</div>'
+        f'<div class="info">{a.date}　来源：{esc(a.source)}　作者：{esc(a.author)}　'
+        '【字体：<a>大</a> <a>中</a> <a>小</a>】</div>'
         f'<div class="content">{paras(a, "　　")}</div>'
         f'<div class="editor">（责任编辑：{esc(a.author or "王编")}）</div>'
         '<div class="xgxw"><h3>相关新闻</h3>' + links(HEADLINES[:6]) + '</div>'
@@ -206,8 +209,7 @@ def brief(a: Article) -> tuple[str, str, str]:
     short = a.paragraphs[:2]
     body = (
         '<div class="logo"><img src="/logo.png"></div>'
-        '<div class="channel">' + " ".join(f'<a href="/c{i}/">{t}</a>' for i, t in
-                                           enumerate(("要闻", "时政", "经济", "社会", "文化", "教育", "健康", "视频"))) + '</div>'
+        '<div class="channel">' + " ".join(f'<a href="/c{i}/">{t}</a>' for i, t in enumerate(CHANNELS)) + '</div>'
         '<div class="left">'
         f'<div class="tit">{esc(a.title)}</div><div class="time">{a.date}　{esc(a.source)}</div>'
         '<div class="con">' + "".join(f"<p>{esc(p)}</p>" for p in short) + '</div></div>'
@@ -226,9 +228,11 @@ def br_lines(a: Article) -> tuple[str, str, str]:
         f'<tr><td align="center"><font size="5"><b>{esc(a.title)}</b></font></td></tr>'
         f'<tr><td align="center"><font color="#666666">发布日期：{a.date}　　信息来源：{esc(a.source)}</font></td></tr>'
         f'<tr><td class="nr">{lines}</td></tr>'
-        '<tr><td align="right">[<a href="javascript:window.print()">打印</a>] [<a href="javascript:self.close()">关闭</a>]'
+        '<tr><td align="right">[<a href="javascript:window.print()">打印</a>] '
+        '[<a href="javascript:self.close()">关闭</a>]'
         '</td></tr>'
-        '<tr><td>上一篇：<a href="/xw/1.html">全民健身运动会开幕</a><br>下一篇：<a href="/xw/3.html">老年大学新学期报名火爆</a>'
+        '<tr><td>上一篇：<a href="/xw/1.html">全民健身运动会开幕</a><br>'
+        '下一篇：<a href="/xw/3.html">老年大学新学期报名火爆</a>'
         '</td></tr></table>'
         '<div align="center">版权所有：某某县人民政府 技术支持：某某网络公司</div>')
     return page(a.title, body, charset=""), "gbk", reference(a)

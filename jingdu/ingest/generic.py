@@ -302,9 +302,9 @@ def faithful_anchor(readings: list[Reading], tunables: GenericTunables = TUNABLE
     """When no reading agrees with the others (the density reading found a fragment, say), the
     element a trafilatura text was anchored to, when that element's text is the text itself."""
     for r in readings:
-        if r.name.startswith("trafilatura") and r.element is not None and r.text:
-            if f1(grams(element_text(r.element)), grams(r.text)) >= tunables.anchor_faithful:
-                return r
+        if (r.name.startswith("trafilatura") and r.element is not None and r.text
+                and f1(grams(element_text(r.element)), grams(r.text)) >= tunables.anchor_faithful):
+            return r
     return None
 
 

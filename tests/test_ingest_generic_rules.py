@@ -1,0 +1,157 @@
+"""The generic extractor's rules, one behaviour each, on small pages of our own writing."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pytest
+from lxml.html import HtmlElement
+
+from jingdu.errors import NotAnArticle
+from jingdu.ingest import generic
+from jingdu.ingest.generic import (
+    Reading,
+    adds_prose,
+    drop_button_run,
+    drop_leading_datelines,
+    generic_blocks,
+    grow_fragments,
+    strip_chrome,
+    tree_stats,
+)
+from jingdu.ingest.html import RawBlock, Walker, parse_html
+from jingdu.ingest.page import read_html
+
+PARAS = ("河畔的柳树抽出了新芽，孩子们在岸边放风筝，傍晚的风里有青草的味道。",
+         "镇上的老茶馆重新开张，几位老人围坐在一起，聊起了年轻时修水渠的往事。",
+         "村里新修的道路通到了每家门口，雨天出门再也不用踩着泥水走路了。",
+         "合作社的负责人说，今年的茶叶收成不错，游客也比往年多了一些。")
+
+
+def body_text(html: str) -> str:
+    blocks = generic_blocks(parse_html(html), html)
+    return "\n".join(b.text for b in blocks if b.raw is None)
+
+
+def test_an_element_named_like_chrome_that_holds_the_article_stays() -> None:
+    html = ('<html><body><div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+            '<div class="js_img_share_area">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+            '<div class="share">分享到：<a>微信</a><a>微博</a></div></body></html>')
+    text = strip_chrome(parse_html(html)).text_content()
+    assert all(p in text for p in PARAS) and "分享到" not in text
+
+
+def test_a_comments_section_goes_however_much_prose_it_holds() -> None:
+    html = ('<html><body><p>短讯一则。</p><div class="comment-list">' + "".join(f"<p>{p}</p>" for p in PARAS)
+            + "</div></body></html>")
+    assert PARAS[0] not in strip_chrome(parse_html(html)).text_content()
+
+
+def test_a_paragraph_of_only_the_page_indent_is_no_block() -> None:
+    blocks = Walker().walk(parse_html(f"<html><body><div><p>{PARAS[0]}</p><p>\u3000\u3000</p>"
+                                      f"<p>{PARAS[1]}</p></div></body></html>"))
+    assert [b.text for b in blocks] == [PARAS[0], PARAS[1]]
+
+
+@pytest.mark.parametrize("line", ["2020年09月11日 18:05", "2023-06-12 09:30 来源：某某日报", "发布时间：2019/3/9"])
+def test_a_dateline_before_the_first_paragraph_is_dropped(line: str) -> None:
+    blocks = [RawBlock("paragraph", line), RawBlock("paragraph", PARAS[0] * 2)]
+    assert [b.text for b in drop_leading_datelines(blocks)] == [PARAS[0] * 2]
+
+
+def test_a_date_inside_the_article_stays() -> None:
+    blocks = [RawBlock("paragraph", PARAS[0] * 2), RawBlock("paragraph", "2020年09月11日")]
+    assert drop_leading_datelines(blocks) == blocks
+
+
+def test_a_closing_bar_of_buttons_is_dropped() -> None:
+    blocks = [RawBlock("paragraph", PARAS[0])] + [RawBlock("paragraph", w) for w in ("好文", "钦佩", "喜欢", "思考")]
+    assert [b.text for b in drop_button_run(blocks)] == [PARAS[0]]
+
+
+def test_a_short_closing_line_alone_stays() -> None:
+    blocks = [RawBlock("paragraph", PARAS[0]), RawBlock("paragraph", "（完）")]
+    assert drop_button_run(blocks) == blocks
+
+
+def _captioned() -> tuple[HtmlElement, HtmlElement, HtmlElement]:
+    # text-only <div>s beside images: the densest element is one of them
+    parts = "".join(f'<div>{p}</div><div class="img"><img src="/{i}.jpg"></div>' for i, p in enumerate(PARAS))
+    tree = parse_html(f'<html><body><div class="menu"><a href="/">首页</a> <a href="/x">新闻</a></div>'
+                      f'<div class="detail"><h2>标题</h2><div class="content">{parts}</div></div></body></html>')
+    content = tree.xpath('//div[@class="content"]')[0]
+    return tree, content, content[0]
+
+
+def test_a_one_paragraph_reading_grows_to_the_whole_body() -> None:
+    tree, content, first = _captioned()
+    grown = grow_fragments([Reading("density", first, PARAS[0])], tree_stats(tree))[0].element
+    assert grown is not None and all(p in grown.text_content() for p in PARAS) and "首页" not in grown.text_content()
+
+
+def test_a_reading_of_several_paragraphs_does_not_grow() -> None:
+    tree, content, _ = _captioned()
+    assert grow_fragments([Reading("density", content, "")], tree_stats(tree))[0].element is content
+
+
+_GOV = ('<html><body><table><tr><td>当前位置：<a href="/">首页</a> &gt; <a href="/t">通知公告</a></td></tr>'
+        '<tr><td>来源：某某局　发布时间：2023-06-12　字号：[<a>大</a> <a>中</a> <a>小</a>]</td></tr>'
+        '<tr><td><div id="zoom">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></td></tr>"
+        '<tr><td>【<a>打印本页</a>】【<a>关闭窗口</a>】</td></tr>'
+        '<tr><td>主办单位：某某市人民政府办公室　网站标识码：3300000001</td></tr></table></body></html>')
+
+
+def test_labels_around_the_body_are_not_prose() -> None:
+    # a government page's table: breadcrumb, info bar, print/close links around the body
+    tree = parse_html(_GOV)
+    stats = tree_stats(tree)
+    assert adds_prose(stats[tree.find(".//table")], stats[tree.get_element_by_id("zoom")]) is False
+
+
+def test_more_paragraphs_around_a_paragraph_are_prose() -> None:
+    tree, content, first = _captioned()
+    stats = tree_stats(tree)
+    assert adds_prose(stats[content], stats[first]) is True
+
+
+def test_trafilatura_text_is_kept_when_no_element_reading_has_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = "<html><body>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</body></html>"
+    monkeypatch.setattr(generic, "_chosen_blocks", lambda *args: [])
+    assert PARAS[0] in body_text(html)
+
+
+@pytest.mark.parametrize(("page", "says"), [
+    ('<html><frameset><frame src="top.html"><frame src="main.html"></frameset></html>', "frames"),
+    ('<html><body><iframe src="/article/1.html"></iframe></body></html>', "frames"),
+    ("<html><body>" + "".join(f'<p><img src="/{i}.jpg"></p>' for i in range(5)) + "</body></html>", "image"),
+    ('<html><head><script src="/app.js"></script></head><body><div id="app"></div>'
+     "<noscript>请启用JavaScript后浏览本页</noscript></body></html>", "scripts"),
+    ("<html><body><div></div></body></html>", "no text"),
+], ids=["frameset", "iframe", "images", "js-shell", "empty"])
+def test_a_page_without_text_is_refused_with_its_reason(page: str, says: str) -> None:
+    with pytest.raises(NotAnArticle, match=says):
+        read_html(page)
+
+
+@pytest.mark.slow
+def test_site_styles_beat_trafilatura(tmp_path: Path) -> None:
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    spec = importlib.util.spec_from_file_location("site_styles", root / "benchmarks" / "site_styles.py")
+    assert spec is not None and spec.loader is not None
+    styles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(styles)
+    styles.write(tmp_path)
+
+    from jingdu.ingest.bench import jingdu_text, run_ingest_bench, trafilatura_text
+
+    bench = run_ingest_bench(tmp_path / "pages", tmp_path / "reference",
+                             {"jingdu": lambda h: jingdu_text(h), "trafilatura": trafilatura_text})
+    ours = statistics.mean(r.scores["jingdu"] or 0.0 for r in bench.rows)
+    theirs = statistics.mean(r.scores["trafilatura"] or 0.0 for r in bench.rows)
+    assert bench.empty_count("jingdu") == 0
+    assert ours >= 0.97 and ours >= theirs + 0.03
