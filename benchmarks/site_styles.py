@@ -261,10 +261,72 @@ def broken_bytes(a: Article) -> tuple[str, str, str]:
     return text, "gbk+broken", ref
 
 
+def unmarked_comments(a: Article) -> tuple[str, str, str]:
+    """Comments under the article in containers with no telling names, longer than the article."""
+    many = COMMENTS * 3
+    comments = "".join(f'<li><div class="u">用户{i + 7}号</div><div class="c">{esc(c)}</div>'
+                       f'<div class="t">2023-08-1{i % 9} 1{i % 9}:20</div></li>' for i, c in enumerate(many))
+    body = (
+        f'<div class="w1"><div class="l"><h1>{esc(a.title)}</h1><div class="i">{a.date} {esc(a.source)}</div>'
+        f'<div class="b">{paras(a)}</div></div>'
+        f'<div class="l2"><div class="h">全部留言（{len(many)}）</div><ul class="lst">{comments}</ul></div></div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def lead_apart(a: Article) -> tuple[str, str, str]:
+    """The lead paragraph in its own box (a summary style) above the body's container."""
+    body = (
+        '<div class="crumbs"><a href="/">首页</a> &gt; <a href="/sh/">社会</a></div>'
+        f'<div class="article-box"><h1>{esc(a.title)}</h1><div class="meta">{a.date}　{esc(a.source)}</div>'
+        f'<div class="summary"><p>{esc(a.paragraphs[0])}</p></div>'
+        '<div class="article-text">' + "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:]) + '</div>'
+        '<div class="tags">标签：<a>民生</a> <a>社区</a></div></div>'
+        '<div class="more"><h3>更多新闻</h3>' + links(HEADLINES[:8]) + '</div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def cards_inside(a: Article) -> tuple[str, str, str]:
+    """Recommendation cards with summaries (prose) inside the same container as the article."""
+    cards = "".join(f'<div class="item"><a href="/r/{i}.html">{esc(HEADLINES[i + 4])}</a><p>{esc(s)}</p></div>'
+                    for i, s in enumerate(SUMMARIES))
+    body = (
+        f'<div class="container"><h1>{esc(a.title)}</h1><p class="time">{a.date} 来源：{esc(a.source)}</p>'
+        f'{paras(a)}<p class="editor">编辑：{esc(a.author or "张编")}</p>'
+        f'<h3>推荐阅读</h3>{cards}</div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def font_table_gbk(a: Article) -> tuple[str, str, str]:
+    """An old county site: a left column of links, the body in <font> with <br>, GBK declared."""
+    left = "".join(f'<tr><td><a href="/l{i}.html">{esc(t)}</a></td></tr>' for i, t in enumerate(HEADLINES))
+    lines = "<br>".join("　　" + esc(p) for p in a.paragraphs)
+    body = (
+        f'<table width="980"><tr><td width="220" valign="top"><table>{left}</table></td>'
+        f'<td valign="top"><table width="100%"><tr><td align="center"><font size="4" color="#cc0000">{esc(a.title)}'
+        f'</font></td></tr><tr><td align="center">作者：{esc(a.author or "佚名")}　来源：{esc(a.source)}　'
+        f'更新时间：{a.date}</td></tr><tr><td><font style="font-size:14px">{lines}</font></td></tr>'
+        '<tr><td>【<a href="#">发表评论</a>】【<a href="#">告诉好友</a>】【<a href="#">打印此文</a>】'
+        '【<a href="#">关闭窗口</a>】</td></tr></table></td></tr></table>')
+    return page(a.title, body, charset="gbk"), "gbk", reference(a)
+
+
+def editor_note(a: Article) -> tuple[str, str, str]:
+    """An 编者按 before the article and 原标题/来源 lines after it, inside the body's container."""
+    note = "【编者按】基层治理千头万绪，一件件小事连着群众的冷暖。本期我们走进几个村镇，看看那些细微处的变化。"
+    body = (
+        f'<div id="header"><a href="/">首页</a></div><div id="main"><h1>{esc(a.title)}</h1>'
+        f'<div class="info">{a.date}</div><div id="text"><p>{note}</p>{paras(a)}'
+        f'<p>原标题：{esc(a.title)}</p><p>（来源：{esc(a.source)}）</p></div></div>'
+        '<div id="side"><div class="box"><h3>热门排行</h3>' + links(HEADLINES, numbered=True) + '</div></div>')
+    return page(a.title, body), "utf-8", note + "\n" + reference(a)
+
+
 STYLES: dict[str, Callable[[Article], tuple[str, str, str]]] = {
     "gov-table": gov_table, "local-gb2312": local_gb2312, "portal-comments": portal_comments,
     "paginated": paginated, "captions": captions, "semantic": semantic_article, "mobile": mobile,
     "brief": brief, "br-lines": br_lines, "gov-notice": gov_notice, "broken-bytes": broken_bytes,
+    "unmarked-comments": unmarked_comments, "lead-apart": lead_apart, "cards-inside": cards_inside,
+    "font-table-gbk": font_table_gbk, "editor-note": editor_note,
 }
 #: Which article each style's pages carry (every style on two articles, a notice on the notice).
 PAIRS: tuple[tuple[str, int], ...] = tuple(

@@ -71,7 +71,7 @@ BOILERPLATE = tuple(re.compile(p) for p in (
     r"(?:\s+(?:编辑|校对|审核|监制)\s*[\u4e00-\u9fff]{2,4})*\s*[)）]?$",
     r"点[【\[]?在看|点个在看|长按识别二维码|长按二维码",
     r">>\s*$|》》\s*$",
-    r"^(?:来源|本文来源|文章来源)\s*[:：][^。！？]{0,30}$",
+    r"^[(（]?\s*(?:来源|本文来源|文章来源|稿源|信息来源)\s*[:：][^。！？]{0,30}$",
     r"^(?:举报|纠错|打印|收藏|评论|点赞|字号)(?:\s|$)",
     r"[【\[]\s*点击(?:投票|查看|进入|阅读|购买|报名|下载|参与|观看)\s*[】\]]",  # a promotion's call to click
 ))
@@ -271,6 +271,7 @@ def choose(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Rea
     return best
 
 
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Elements that make a paragraph break: an element without any inside is one paragraph.
 BREAKS = ("p", "div", "br", "li", "section", "table", "tr", "h1", "h2", "h3", "h4", "blockquote")
 
@@ -296,6 +297,28 @@ def grow_fragments(readings: list[Reading], stats: dict[HtmlElement, _Stats],
             el = el.getparent()
         out.append(Reading(r.name, el, element_text(el)) if el is not r.element else r)
     return out
+
+
+def lead_siblings(el: HtmlElement, stats: dict[HtmlElement, _Stats], tunables: GenericTunables = TUNABLES
+                  ) -> list[HtmlElement]:
+    """The elements just before the body that are prose like it (a lead paragraph in a summary box
+    of its own), in page order; a heading, a link list or a line of labels ends the search."""
+    body = stats.get(el)
+    if body is None or not body.sentence:
+        return []
+    out: list[HtmlElement] = []
+    for sib in el.itersiblings(preceding=True):
+        if not isinstance(sib.tag, str):
+            continue
+        st = stats.get(sib)
+        if st is None or sib.tag in HEADINGS or not st.chars:
+            break
+        if (st.link_chars / st.chars >= tunables.extra_max_links
+                or (st.sentence / st.chars) / (body.sentence / body.chars) <= tunables.extra_min_prose
+                or is_boilerplate(RawBlock("paragraph", element_text(sib)), tunables)):
+            break
+        out.append(sib)
+    return out[::-1]
 
 
 def faithful_anchor(readings: list[Reading], tunables: GenericTunables = TUNABLES) -> Reading | None:
@@ -454,6 +477,8 @@ def _chosen_blocks(root: HtmlElement, texts: list[Reading], base_url: str, tunab
         return blocks if sum(len(b.text) for b in blocks) >= tunables.min_text_chars else []
     chosen = prefer_inner(chosen, readings, stats, tunables)
     walker = Walker(keep_hidden=False, base_url=base_url)
+    for lead in lead_siblings(chosen.element, stats, tunables):
+        walker.walk(lead)
     blocks = drop_boilerplate(walker.walk(chosen.element), tunables)
     support = [grams(r.text) for r in readings if r is not chosen and r.text]
     return trim_edges(blocks, support, tunables)
