@@ -17,6 +17,7 @@ from jingdu.ingest.generic import (
     drop_leading_datelines,
     generic_blocks,
     grow_fragments,
+    lead_siblings,
     strip_chrome,
     tree_stats,
 )
@@ -113,6 +114,24 @@ def test_more_paragraphs_around_a_paragraph_are_prose() -> None:
     tree, content, first = _captioned()
     stats = tree_stats(tree)
     assert adds_prose(stats[content], stats[first]) is True
+
+
+def test_a_lead_in_a_box_of_its_own_is_part_of_the_body() -> None:
+    html = ('<html><body><div class="box"><h1>标题</h1><div class="meta">2023-06-12 某某日报</div>'
+            f'<div class="summary"><p>{PARAS[0]}</p></div>'
+            '<div class="text">' + "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</div>"
+            '<div class="tags">标签：<a>民生</a> <a>社区</a></div></div></body></html>')
+    tree = parse_html(html)
+    stats = tree_stats(tree)
+    body = tree.xpath('//div[@class="text"]')[0]
+    assert lead_siblings(body, stats) == tree.xpath('//div[@class="summary"]')
+
+
+def test_the_search_for_a_lead_stops_at_the_title() -> None:
+    html = ('<html><body><div class="box"><h1>标题</h1>'
+            '<div class="text">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div></body></html>")
+    tree = parse_html(html)
+    assert lead_siblings(tree.xpath('//div[@class="text"]')[0], tree_stats(tree)) == []
 
 
 def test_trafilatura_text_is_kept_when_no_element_reading_has_text(monkeypatch: pytest.MonkeyPatch) -> None:

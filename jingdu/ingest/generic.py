@@ -74,11 +74,15 @@ BOILERPLATE = tuple(re.compile(p) for p in (
     r"^[(（]?\s*(?:来源|本文来源|文章来源|稿源|信息来源)\s*[:：][^。！？]{0,30}$",
     r"^(?:举报|纠错|打印|收藏|评论|点赞|字号)(?:\s|$)",
     r"[【\[]\s*点击(?:投票|查看|进入|阅读|购买|报名|下载|参与|观看)\s*[】\]]",  # a promotion's call to click
+    r"^[+＋]?\s*(?:关注|已关注|订阅|分享)\s*[:：]?$",  # a follow or share button
+    r"^(?:已收藏|收藏成功|知道了|我知道了)[!！。]?$|查看所有收藏",  # a dialog's lines
+    r"^(?:评论|跟帖|留言)\s*[(（]\d+[)）]$|^登录\s*后参与讨论|^请关注.{0,20}公众号",
 ))
 #: A publisher's disclaimer (【免责声明】本文仅代表作者本人观点…), boilerplate even when long.
 DISCLAIMER = re.compile(r"^[【\[(（]?\s*(?:免责声明|特别声明|郑重声明|声明)\s*[】\])）:：]")
 #: A block that starts a tail of recommendations: everything from it on is dropped.
-TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
+TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|相关报道|此前报道|往期回顾|往期推荐|"
+                        r"延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
                         r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论)")
 
 
