@@ -147,7 +147,9 @@ def test_trafilatura_text_is_kept_when_no_element_reading_has_text(monkeypatch: 
     ('<html><head><script src="/app.js"></script></head><body><div id="app"></div>'
      "<noscript>请启用JavaScript后浏览本页</noscript></body></html>", "scripts"),
     ("<html><body><div></div></body></html>", "no text"),
-], ids=["frameset", "iframe", "images", "js-shell", "empty"])
+    ('<html><head><meta http-equiv="Refresh" content="0; url=/news/2.html"></head><body></body></html>',
+     "/news/2.html"),
+], ids=["frameset", "iframe", "images", "js-shell", "empty", "refresh"])
 def test_a_page_without_text_is_refused_with_its_reason(page: str, says: str) -> None:
     with pytest.raises(NotAnArticle, match=says):
         read_html(page)
@@ -174,3 +176,9 @@ def test_site_styles_beat_trafilatura(tmp_path: Path) -> None:
     theirs = statistics.mean(r.scores["trafilatura"] or 0.0 for r in bench.rows)
     assert bench.empty_count("jingdu") == 0
     assert ours >= 0.97 and ours >= theirs + 0.03
+
+
+def test_a_malformed_base_url_leaves_links_as_they_are() -> None:
+    page = (f'<html><head><base href="http://[::1"></head><body><div><p>{PARAS[0]}</p><p><img src="pic/1.jpg"></p>'
+            f'<p>{PARAS[1]}</p></div></body></html>')
+    assert "](pic/1.jpg)" in read_html(page).text

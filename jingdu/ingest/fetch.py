@@ -35,7 +35,11 @@ def charset_of(content_type: str | None) -> str | None:
 
 
 def check_url(url: str) -> None:
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        parsed.hostname  # noqa: B018 - parsing the host is what raises on a malformed one
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL ({exc}): {url}") from exc
     if parsed.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not {parsed.scheme or 'this'!r}: {url}")
     if not parsed.hostname:

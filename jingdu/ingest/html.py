@@ -339,10 +339,18 @@ def page_base(root: HtmlElement, url: str = "") -> str:
     without a URL, the page's own canonical link or ``og:url``; '' when nothing absolute is known."""
     page_url = url or _own_url(root)
     for href in root.xpath("//base/@href"):
-        joined = urljoin(page_url, href.strip())
+        joined = safe_join(page_url, href.strip())
         if joined.startswith(("http://", "https://")):
             return joined
     return page_url
+
+
+def safe_join(base: str, href: str) -> str:
+    """``urljoin``, or ``href`` as is when either is not a valid URL (``http://[::1``)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _own_url(root: HtmlElement) -> str:
@@ -356,7 +364,7 @@ def resolve_url(src: str, base: str) -> str:
     """``src`` made absolute against ``base`` (protocol-relative ``//host/…`` too); as is without a base."""
     if not base or src.startswith(("http://", "https://")):
         return src
-    return urljoin(base, src)
+    return safe_join(base, src)
 
 
 def clean_text(s: str) -> str:

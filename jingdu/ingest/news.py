@@ -167,7 +167,10 @@ def site_of(root: HtmlElement, url: str, fallback: str = "") -> str:
     name = meta_content(root, "og:site_name", "site_name", "application-name")
     if name and name not in NOT_A_SITE:
         return name
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # not a valid URL
+        host = ""
     for domain, label in HOST_NAMES.items():
         if host == domain or host.endswith("." + domain):
             return label
@@ -393,6 +396,15 @@ def visible_text(root: HtmlElement) -> str:
     return clean_text(" ".join(parts))
 
 
+def meta_refresh(root: HtmlElement) -> str:
+    """Where a ``<meta http-equiv="refresh" content="0;url=…">`` sends the browser ('' when nowhere)."""
+    for content in root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]/@content'):
+        m = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", str(content), re.I)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def refuse_empty_page(root: HtmlElement) -> None:
     """A clear :class:`NotAnArticle` for a page that shows (almost) no text: frames only, images
     only, a shell that its scripts fill in, or nothing at all."""
@@ -400,6 +412,9 @@ def refuse_empty_page(root: HtmlElement) -> None:
     text = visible_text(root) if not root.xpath("//frameset") else ""
     if len(re.sub(r"\s", "", text)) >= MIN_PAGE_CHARS:
         return
+    refresh = meta_refresh(root)
+    if refresh:
+        raise NotAnArticle(f"the page only sends the browser on to {refresh}: ingest that page")
     if frames:
         shown = ", ".join(str(f) for f in frames[:3])
         raise NotAnArticle(f"the page only frames other pages ({shown}): ingest the framed page itself")
