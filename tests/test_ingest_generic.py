@@ -163,3 +163,15 @@ def test_gallery_page_is_its_caption(pages_dir: Path) -> None:
 def test_no_paragraph_is_only_the_page_indent(pages_dir: Path) -> None:
     doc = load(str(_gne(pages_dir) / "163/9.html"))  # its <p>　　</p> between images
     assert all(doc.block_text(b).strip() for b in doc.blocks if b.kind == "paragraph")
+
+
+@pytest.mark.slow
+def test_every_page_trafilatura_reads_gives_a_note(pages_dir: Path) -> None:
+    import trafilatura
+
+    from jingdu.ingest.decode import decode_bytes
+
+    pages = sorted(_gne(pages_dir).rglob("*.html"))
+    read = [p for p in pages if (trafilatura.extract(decode_bytes(p.read_bytes())) or "").strip()]
+    assert len(read) >= 50
+    assert all(load(str(p)).text.strip() for p in read)

@@ -375,7 +375,7 @@ def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[Ra
 
 # -- pages without text -------------------------------------------------------------------------
 #: A page showing fewer characters than this (outside scripts, styles, forms …) has no article.
-MIN_PAGE_CHARS = 40
+MIN_PAGE_CHARS = 20
 
 
 def visible_text(root: HtmlElement) -> str:
@@ -424,7 +424,8 @@ def refuse_empty_page(root: HtmlElement) -> None:
     if root.xpath("//script"):
         raise NotAnArticle("the page's text is filled in by its scripts (a JavaScript shell): "
                            "save it from a browser once it has loaded, then ingest the saved file")
-    raise NotAnArticle("the page shows no text")
+    if not text:
+        raise NotAnArticle("the page shows no text")
 
 
 # -- the reader ---------------------------------------------------------------------------------
