@@ -321,12 +321,53 @@ def editor_note(a: Article) -> tuple[str, str, str]:
     return page(a.title, body), "utf-8", note + "\n" + reference(a)
 
 
+def linked_words(a: Article) -> tuple[str, str, str]:
+    """A finance-portal body whose paragraphs link their keywords (places, bodies) to topic pages."""
+    def linked(p: str) -> str:
+        words = sorted({w for w in ("县", "市", "省", "社区", "村", "局", "公司", "合作社") if w in p}, key=p.find)[:3]
+        out = esc(p)
+        for n, w in enumerate(words):
+            out = out.replace(w, f'<a href="/topic/{n}.html" class="kw">{w}</a>', 1)
+        return out
+    body = (
+        '<div class="top-nav"><a href="/">首页</a> <a href="/stock/">股票</a> <a href="/fund/">基金</a></div>'
+        f'<div class="main-content"><h1 class="main-title">{esc(a.title)}</h1>'
+        f'<div class="date-source">{a.date} <a>{esc(a.source)}</a></div>'
+        '<div class="article">' + "".join(f"<p>{linked(p)}</p>" for p in a.paragraphs) + '</div>'
+        '<div class="hot-list"><h3>热门推荐</h3>' + links(HEADLINES[:10]) + '</div></div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def comments_together(a: Article) -> tuple[str, str, str]:
+    """Comments inside the same container as the article, after it, without telling names."""
+    many = COMMENTS * 2
+    comments = "".join(f"<p><b>网友{i}：</b>{esc(c)}</p>" for i, c in enumerate(many))
+    body = (
+        f'<div class="page"><div class="content"><h2>{esc(a.title)}</h2><p class="src">{a.date}</p>'
+        f'{paras(a)}<p>（编辑：{esc(a.author or "刘编")}）</p>'
+        f'<h3>网友留言</h3>{comments}<p><a href="/more">查看更多留言</a></p></div></div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def long_hot_sentences(a: Article) -> tuple[str, str, str]:
+    """A short article beside a headline list whose items are sentences (commas, quotes) in <p>s."""
+    short = a.paragraphs[:3]
+    hot = "".join(f'<p><a href="/h/{i}.html">{esc(t)}，{esc(SUMMARIES[i % 4][:24])}</a></p>'
+                  for i, t in enumerate(HEADLINES))
+    body = (
+        f'<div><div style="float:left;width:640px"><h1>{esc(a.title)}</h1><div>{a.date} {esc(a.source)}</div>'
+        + "".join(f"<p>{esc(p)}</p>" for p in short) + '</div>'
+        f'<div style="float:right;width:300px"><div>今日关注</div>{hot}</div></div>')
+    return page(a.title, body), "utf-8", "\n".join(short) + "\n"
+
+
 STYLES: dict[str, Callable[[Article], tuple[str, str, str]]] = {
     "gov-table": gov_table, "local-gb2312": local_gb2312, "portal-comments": portal_comments,
     "paginated": paginated, "captions": captions, "semantic": semantic_article, "mobile": mobile,
     "brief": brief, "br-lines": br_lines, "gov-notice": gov_notice, "broken-bytes": broken_bytes,
     "unmarked-comments": unmarked_comments, "lead-apart": lead_apart, "cards-inside": cards_inside,
-    "font-table-gbk": font_table_gbk, "editor-note": editor_note,
+    "font-table-gbk": font_table_gbk, "editor-note": editor_note, "linked-words": linked_words,
+    "comments-together": comments_together, "long-hot-sentences": long_hot_sentences,
 }
 #: Which article each style's pages carry (every style on two articles, a notice on the notice).
 PAIRS: tuple[tuple[str, int], ...] = tuple(

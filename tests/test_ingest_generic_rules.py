@@ -55,7 +55,8 @@ def test_a_paragraph_of_only_the_page_indent_is_no_block() -> None:
     assert [b.text for b in blocks] == [PARAS[0], PARAS[1]]
 
 
-@pytest.mark.parametrize("line", ["2020年09月11日 18:05", "2023-06-12 09:30 来源：某某日报", "发布时间：2019/3/9"])
+@pytest.mark.parametrize("line", ["2020年09月11日 18:05", "2023-06-12 09:30 来源：某某日报", "发布时间：2019/3/9",
+                                  "2023-08-16 07:50 城市生活报"])
 def test_a_dateline_before_the_first_paragraph_is_dropped(line: str) -> None:
     blocks = [RawBlock("paragraph", line), RawBlock("paragraph", PARAS[0] * 2)]
     assert [b.text for b in drop_leading_datelines(blocks)] == [PARAS[0] * 2]

@@ -83,12 +83,14 @@ DISCLAIMER = re.compile(r"^[【\[(（]?\s*(?:免责声明|特别声明|郑重声
 #: A block that starts a tail of recommendations: everything from it on is dropped.
 TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|相关报道|此前报道|往期回顾|往期推荐|"
                         r"延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
-                        r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论)")
+                        r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论|全部评论|评论区|"
+                        r"网友留言|读者留言|全部留言|最新留言|精选留言)")
 
 
 #: A line that only dates the article (``2020年09月11日 18:05``, ``2020-09-11 来源：某某网``): metadata, not body.
 DATELINE = re.compile(r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?"
-                      r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?:\s*(?:来源|作者|编辑)\s*[:：]\s*\S{0,20})*\s*$")
+                      r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?:\s*(?:来源|作者|编辑)\s*[:：]\s*\S{0,20})*"
+                      r"(?:\s+[^\s，。！？；：]{2,12})?\s*$")  # (a source's name alone after the date)
 
 
 class Reading(NamedTuple):
