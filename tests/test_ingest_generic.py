@@ -120,7 +120,7 @@ def test_boilerplate_lines_are_dropped(line: str) -> None:
     assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]
 
 
-@pytest.mark.parametrize("start", ["相关阅读", "网友留言", "此前报道：另一篇文章的标题"])
+@pytest.mark.parametrize("start", ["相关阅读", "网友留言", "此前报道：另一篇文章的标题", "延伸 · 推荐"])
 def test_related_reading_ends_the_article(start: str) -> None:
     first = "正文第一段，写了一些事。" * 20
     blocks = [RawBlock("paragraph", t) for t in (first, start, "另一篇文章的标题很长很长")]

@@ -84,8 +84,8 @@ BOILERPLATE = tuple(re.compile(p) for p in (
 #: A publisher's disclaimer (【免责声明】本文仅代表作者本人观点…), boilerplate even when long.
 DISCLAIMER = re.compile(r"^[【\[(（]?\s*(?:免责声明|特别声明|郑重声明|声明)\s*[】\])）:：]")
 #: A block that starts a tail of recommendations: everything from it on is dropped.
-TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关阅读|相关新闻|相关推荐|相关报道|此前报道|往期回顾|往期推荐|"
-                        r"延伸阅读|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
+TAIL_START = re.compile(r"^[(（【\[]?\s*(?:相关\W{0,3}(?:阅读|新闻|推荐|报道)|此前报道|往期回顾|往期推荐|"
+                        r"延伸\W{0,3}(?:阅读|推荐)|推荐阅读|热门推荐|猜你喜欢|大家都在看|"
                         r"网友评论|热门评论|最新评论|我要评论|发表评论|精彩评论|全部评论|评论区|"
                         r"网友留言|读者留言|全部留言|最新留言|精选留言)")
 
