@@ -183,3 +183,13 @@ def test_a_malformed_base_url_leaves_links_as_they_are() -> None:
     page = (f'<html><head><base href="http://[::1"></head><body><div><p>{PARAS[0]}</p><p><img src="pic/1.jpg"></p>'
             f'<p>{PARAS[1]}</p></div></body></html>')
     assert [b.raw for b in read_html(page).blocks if b.kind == "image"] == ["![](pic/1.jpg)\n\n"]
+
+
+def test_a_script_drawn_page_is_read_from_its_stated_article_body() -> None:
+    import json
+
+    ld = json.dumps({"@type": "NewsArticle", "headline": "标题", "articleBody": "\n".join(PARAS[:2])}, ensure_ascii=False)
+    page = (f'<html><head><script type="application/ld+json">{ld}</script><script src="/app.js"></script></head>'
+            '<body><div id="app"></div></body></html>')
+    doc = read_html(page)
+    assert [doc.block_text(b) for b in doc.blocks if b.kind == "paragraph"] == list(PARAS[:2])

@@ -405,6 +405,17 @@ def meta_refresh(root: HtmlElement) -> str:
     return ""
 
 
+def stated_body(root: HtmlElement) -> list[RawBlock]:
+    """The body a page states in its JSON-LD (``articleBody``), one block a line; [] when none
+    (or shorter than :data:`MIN_PAGE_CHARS`).  Pages whose scripts draw the article often carry it."""
+    for item in json_ld(root):
+        text = item.get("articleBody")
+        if isinstance(text, str) and len(re.sub(r"\s", "", text)) >= MIN_PAGE_CHARS:
+            lines = (clean_text(line) for line in re.split(r"[\r\n]+", text))
+            return [RawBlock("paragraph", line) for line in lines if line]
+    return []
+
+
 def refuse_empty_page(root: HtmlElement) -> None:
     """A clear :class:`NotAnArticle` for a page that shows (almost) no text: frames only, images
     only, a shell that its scripts fill in, or nothing at all."""
@@ -434,11 +445,14 @@ def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") ->
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
-    if body is None:
+    stated = stated_body(root)  # the page's own JSON-LD articleBody, for pages that show no text
+    if body is None and not stated:
         refuse_empty_page(root)
     base = page_base(root, url)
     blocks = body_blocks(body, site, base) if body is not None and site else fallback_blocks(root, html, base)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
+    if not any(b.raw is None for b in blocks):
+        blocks = stated
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
     date_text = first_text(root, site.date) if site else ""
