@@ -193,3 +193,28 @@ def test_a_script_drawn_page_is_read_from_its_stated_article_body() -> None:
             '<body><div id="app"></div></body></html>')
     doc = read_html(page)
     assert [doc.block_text(b) for b in doc.blocks if b.kind == "paragraph"] == list(PARAS[:2])
+
+
+@pytest.mark.parametrize("shown", ["<h2>{t}</h2>", '<div class="tit">{t}</div>', "<td><strong>{t}</strong></td>"])
+def test_the_title_is_the_heading_the_title_tag_starts_with(shown: str) -> None:
+    title = "青禾县推进农村生活污水治理"
+    heading = shown.format(t=title)
+    wrapped = f"<table><tr>{heading}</tr></table>" if heading.startswith("<td>") else heading
+    page = (f"<html><head><title>{title}-某某新闻网</title></head><body>{wrapped}"
+            f"<div>{PARAS[0]}{PARAS[1]}</div></body></html>")
+    assert read_html(page).meta.title == title
+
+
+def test_the_date_after_a_title_that_is_not_an_h1() -> None:
+    page = ("<html><head><title>青禾县推进农村生活污水治理_某某网</title></head><body><table>"
+            "<tr><td><strong>青禾县推进农村生活污水治理</strong></td></tr>"
+            "<tr><td>来源：某某局　发布时间：2023-06-12 09:30　字号：[大 中 小]</td></tr>"
+            f"<tr><td><p>{PARAS[0]}</p><p>{PARAS[1]}</p></td></tr></table></body></html>")
+    assert read_html(page).meta.published == "2023-06-12T09:30:00+08:00"
+
+
+def test_an_author_ends_at_the_next_bracket() -> None:
+    page = ('<html><head><title>标题很长的一篇文章</title></head><body><h1>标题很长的一篇文章</h1>'
+            "<div>2023-04-21 16:08　作者：林小雨　【字体：大 中 小】</div>"
+            f"<div><p>{PARAS[0]}</p><p>{PARAS[1]}</p></div></body></html>")
+    assert read_html(page).meta.author == "林小雨"

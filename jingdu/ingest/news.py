@@ -111,7 +111,8 @@ _AUTHOR_NEAR_TITLE = (
 )
 _SOURCE_NEAR_TITLE = (re.compile(r"来源\s*[:：]\s*(\S{2,30})"),)  # a source's name has no spaces
 #: Where a field's value ends: the next label, a date or a separator.
-_FIELD_END = re.compile(r"\s{2,}|\s*(?:来源|作者|记者|编辑|责任编辑|发布|时间|日期|字号|浏览|阅读|分享|参与|评论|举报)"
+_FIELD_END = re.compile(r"\s{2,}|\u3000|\s*[【\[]"
+                        r"|\s*(?:来源|作者|记者|编辑|责任编辑|发布|时间|日期|字号|浏览|阅读|分享|参与|评论|举报)"
                         r"|\s*\d{2,4}[-/年.]|\s*[|｜]")
 _SOURCE_LINE = re.compile(r"原文链接|微信公众号|^来源")
 _BLOB = re.compile(r"^[A-Za-z0-9+/=]{60,}$")
@@ -218,7 +219,7 @@ def _near_title_text(root: HtmlElement) -> str:
     """The text of the elements after the page's first <h1> (or its parent's), a few hundred characters."""
     h1 = next(iter(root.xpath("//h1")), None)
     if h1 is None:
-        return ""
+        return _after_title_text(root)
     parts: list[str] = []
     for el in h1.itersiblings():
         if isinstance(el.tag, str):
@@ -230,6 +231,17 @@ def _near_title_text(root: HtmlElement) -> str:
         parent = h1.getparent()
         text = clean_text(" ".join(parent.itertext())) if parent is not None else ""
     return text[:DATE_NEAR_TITLE]
+
+
+def _after_title_text(root: HtmlElement) -> str:
+    """For a page without <h1>: the page's visible text (elements apart by `` | ``) just after the
+    first place its title is shown (a ``<strong>`` in a table cell, a ``<div class="tit">`` …)."""
+    title = page_title(root, None)
+    text = visible_text(root, sep=" | ")
+    at = text.find(title) if len(title) >= 4 else -1
+    if at < 0:
+        return ""
+    return text[at + len(title):at + len(title) + DATE_NEAR_TITLE].strip(" |")
 
 
 def _near_title_field(root: HtmlElement, patterns: tuple[re.Pattern[str], ...]) -> str:
@@ -252,8 +264,19 @@ def page_title(root: HtmlElement, site: Site | None) -> str:
         title = meta_content(root, "og:title", "twitter:title")
     if not title:
         raw = clean_text(root.findtext(".//title") or "")
-        title = re.split(r"\s*(?:--|_|\||-\s)", raw)[0] if raw else ""
+        title = _shown_title(root, raw) or (re.split(r"\s*(?:--|_|\||-\s)", raw)[0] if raw else "")
     return title
+
+
+def _shown_title(root: HtmlElement, raw: str) -> str:
+    """The longest heading-like text of the page (h1–h3, a ``…title…``/``tit`` class, bold text)
+    that the ``<title>`` starts with: ``<title>标题-某某新闻网</title>`` shown as ``<h2>标题</h2>``."""
+    if not raw:
+        return ""
+    xp = ('//body//*[self::h1 or self::h2 or self::h3 or self::strong or self::b or self::font '
+          'or contains(@class,"title") or contains(@class,"tit") or contains(@class,"bt")]')
+    found = [clean_text(el.text_content()) for el in root.xpath(xp)]
+    return max((t for t in found if len(t) >= 4 and raw.startswith(t)), key=len, default="")
 
 
 def detect_site(root: HtmlElement) -> Site | None:
@@ -298,7 +321,7 @@ def page_date(root: HtmlElement) -> str:
 def _date_near_title(root: HtmlElement) -> str:
     h1 = next(iter(root.xpath("//h1")), None)
     if h1 is None:
-        return ""
+        return parse_date(_after_title_text(root))
     text = ""
     for el in h1.itersiblings():
         if not isinstance(el.tag, str):
@@ -378,8 +401,9 @@ def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[Ra
 MIN_PAGE_CHARS = 20
 
 
-def visible_text(root: HtmlElement) -> str:
-    """The text a reader sees in the page's body (no scripts, styles, noscript notices, forms)."""
+def visible_text(root: HtmlElement, sep: str = " ") -> str:
+    """The text a reader sees in the page's body (no scripts, styles, noscript notices, forms);
+    ``sep`` stands between the texts of elements."""
     body = root.find(".//body")
     parts: list[str] = []
 
@@ -393,7 +417,10 @@ def visible_text(root: HtmlElement) -> str:
 
     if body is not None:
         walk(body)
-    return clean_text(" ".join(parts))
+    if sep == " ":
+        return clean_text(" ".join(parts))
+    pieces = (clean_text(p) for p in parts)
+    return sep.join(p for p in pieces if p)
 
 
 def meta_refresh(root: HtmlElement) -> str:
