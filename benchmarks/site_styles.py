@@ -361,6 +361,54 @@ def long_hot_sentences(a: Article) -> tuple[str, str, str]:
     return page(a.title, body), "utf-8", "\n".join(short) + "\n"
 
 
+def ads_between(a: Article) -> tuple[str, str, str]:
+    """Each paragraph in its own ``<div>``, with advertisement boxes between them."""
+    parts = []
+    for i, p in enumerate(a.paragraphs):
+        parts.append(f'<div class="para">{esc(p)}</div>')
+        if i % 2 == 1:
+            parts.append(f'<div class="ad"><a href="http://ad.example.cn/{i}"><img src="/ad/{i}.gif"></a>'
+                         '<span>广告</span></div>')
+    body = (
+        f'<div class="nav"><a href="/">首页</a> <a href="/bd/">本地</a></div><div class="wrapper">'
+        f'<h1>{esc(a.title)}</h1><div class="from">{a.date}　{esc(a.source)}</div>'
+        f'<div class="cont">{"".join(parts)}</div></div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def photo_story(a: Article) -> tuple[str, str, str]:
+    """A photo story: images, each followed by a long caption, and nothing else of the article."""
+    parts = "".join(f'<div class="pic"><img src="/photo/{i}.jpg"></div><p class="pic-txt">{esc(p)}</p>'
+                    for i, p in enumerate(a.paragraphs))
+    body = (
+        f'<div class="head"><a href="/">首页</a> <a href="/tp/">图片</a></div>'
+        f'<div class="photo"><h1>{esc(a.title)}</h1><div class="time">{a.date}</div>{parts}</div>'
+        '<div class="photo-more"><h3>更多图集</h3>' + links(HEADLINES[:6]) + '</div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
+def interview(a: Article) -> tuple[str, str, str]:
+    """An interview: bold questions before each answer, all in one container with a byline."""
+    qs = ("为什么要做这件事？", "过程中遇到了哪些困难？", "群众的反响怎么样？", "下一步有什么打算？",
+          "还有什么想说的？")  # (as many as the article has paragraphs)
+    parts = "".join(f"<p><strong>记者：{q}</strong></p><p>{esc(p)}</p>" for q, p in zip(qs, a.paragraphs, strict=False))
+    body = (
+        f'<div class="art"><h1>{esc(a.title)}</h1><p class="by">{a.date} 来源：{esc(a.source)}</p>{parts}</div>'
+        '<div class="rel"><h3>相关新闻</h3>' + links(HEADLINES[:5]) + '</div>')
+    ref = "\n".join(f"记者：{q}\n{p}" for q, p in zip(qs, a.paragraphs, strict=False)) + "\n"
+    return page(a.title, body), "utf-8", ref
+
+
+def unlinked_cards(a: Article) -> tuple[str, str, str]:
+    """A column of recommendation cards opened by scripts (no links), each a headline and a summary."""
+    cards = "".join(f'<div class="card" onclick="go({i})"><div class="card-t">{esc(HEADLINES[i])}</div>'
+                    f'<div class="card-s">{esc(s)}</div></div>' for i, s in enumerate(SUMMARIES + SUMMARIES))
+    body = (
+        f'<div class="l"><h1>{esc(a.title)}</h1><div class="m">{a.date}</div>{paras(a)}</div>'
+        f'<div class="r"><div class="r-t">精彩推荐</div>{cards}</div>')
+    return page(a.title, body), "utf-8", reference(a)
+
+
 STYLES: dict[str, Callable[[Article], tuple[str, str, str]]] = {
     "gov-table": gov_table, "local-gb2312": local_gb2312, "portal-comments": portal_comments,
     "paginated": paginated, "captions": captions, "semantic": semantic_article, "mobile": mobile,
@@ -368,6 +416,7 @@ STYLES: dict[str, Callable[[Article], tuple[str, str, str]]] = {
     "unmarked-comments": unmarked_comments, "lead-apart": lead_apart, "cards-inside": cards_inside,
     "font-table-gbk": font_table_gbk, "editor-note": editor_note, "linked-words": linked_words,
     "comments-together": comments_together, "long-hot-sentences": long_hot_sentences,
+    "ads-between": ads_between, "photo-story": photo_story, "interview": interview, "unlinked-cards": unlinked_cards,
 }
 #: Which article each style's pages carry (every style on two articles, a notice on the notice).
 PAIRS: tuple[tuple[str, int], ...] = tuple(

@@ -111,13 +111,18 @@ def test_agrees_with_the_peer_on_its_20_pages(pages_dir: Path) -> None:
 @pytest.mark.parametrize("line", ["责任编辑：王小明", "（编辑 刘晓 校对 李铭）", "分享到：微信 微博", "版权所有 © 某某网",
                                   "点击进入专题>>", "来源：某某日报", "（来源：某某日报）", "分享：", "+ 关注", "评论(0)",
                                   "已收藏!", "登录 后参与讨论", "【打印本页】【关闭窗口】", "上一页 1 2 3 下一页",
-                                  "您的浏览器不支持video标签。",
+                                  "您的浏览器不支持video标签。", "广告", "（记者 王小明 通讯员 李铭）",
                                   "“年度人物评选”火热进行中！【点击投票】选出你心目中的商业领袖", "　　来源：某某交警",
                                   "【免责声明】本文观点属于作者个人，江南网只作转载，不代表本站立场；"
                                   "文中数据和说法请读者自行核实，据此做出的任何决定与本站无涉。"])
 def test_boilerplate_lines_are_dropped(line: str) -> None:
     blocks = [RawBlock("paragraph", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。"), RawBlock("paragraph", line)]
     assert [b.text for b in drop_boilerplate(blocks)] == [blocks[0].text]
+
+
+def test_an_interview_question_is_not_a_byline() -> None:
+    blocks = [RawBlock("paragraph", t) for t in ("记者：过程中遇到了哪些困难？", "河畔的柳树抽出了新芽，孩子们在岸边放风筝。")]
+    assert drop_boilerplate(blocks) == blocks
 
 
 @pytest.mark.parametrize("start", ["相关阅读", "网友留言", "此前报道：另一篇文章的标题", "延伸 · 推荐"])

@@ -9,7 +9,7 @@ import pytest
 from lxml.html import HtmlElement
 
 from jingdu.errors import NotAnArticle
-from jingdu.ingest import generic
+from jingdu.ingest import generic, load
 from jingdu.ingest.generic import (
     Reading,
     adds_prose,
@@ -157,7 +157,7 @@ def test_a_page_without_text_is_refused_with_its_reason(page: str, says: str) ->
 
 
 @pytest.mark.slow
-def test_site_styles_beat_trafilatura(tmp_path: Path) -> None:
+def test_site_styles_beat_trafilatura_with_their_titles(tmp_path: Path) -> None:
     import importlib.util
     import sys
 
@@ -168,6 +168,8 @@ def test_site_styles_beat_trafilatura(tmp_path: Path) -> None:
     styles = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(styles)
     styles.write(tmp_path)
+    for style, i in styles.PAIRS:
+        assert load(str(tmp_path / "pages" / f"{style}-{i}.html")).meta.title == styles.ARTICLES[i].title
 
     from jingdu.ingest.bench import jingdu_text, run_ingest_bench, trafilatura_text
 
@@ -176,7 +178,7 @@ def test_site_styles_beat_trafilatura(tmp_path: Path) -> None:
     ours = statistics.mean(r.scores["jingdu"] or 0.0 for r in bench.rows)
     theirs = statistics.mean(r.scores["trafilatura"] or 0.0 for r in bench.rows)
     assert bench.empty_count("jingdu") == 0
-    assert ours >= 0.97 and ours >= theirs + 0.03
+    assert ours >= 0.97 and ours >= theirs + 0.05
 
 
 def test_a_malformed_base_url_leaves_links_as_they_are() -> None:
