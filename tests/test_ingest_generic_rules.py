@@ -220,3 +220,10 @@ def test_an_author_ends_at_the_next_bracket() -> None:
             "<div>2023-04-21 16:08　作者：林小雨　【字体：大 中 小】</div>"
             f"<div><p>{PARAS[0]}</p><p>{PARAS[1]}</p></div></body></html>")
     assert read_html(page).meta.author == "林小雨"
+
+
+def test_control_characters_in_a_page_are_no_traceback() -> None:
+    # lxml parses a form feed in text but refuses it when a dropped element's tail is set again
+    page = (f'<html><body><div><div class="share">分享</div>\x0c{PARAS[0]}</div>'
+            f"<div><p>{PARAS[1]}\x01</p><p>{PARAS[2]}</p></div></body></html>")
+    assert PARAS[1] in read_html(page).text

@@ -310,6 +310,10 @@ def drop_trailing_breaks(blocks: list[RawBlock]) -> list[RawBlock]:
     return [b for i, b in enumerate(out) if not (b.kind == "break" and i and out[i - 1].kind == "break")]
 
 
+#: Characters XML does not allow (C0 controls but tab and line ends, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def parse_html(html: str) -> HtmlElement:
     """Parse a page; a clear :class:`InputError` when it is not HTML at all."""
     if not html or not html.strip():
@@ -317,6 +321,7 @@ def parse_html(html: str) -> HtmlElement:
     if "\x00" in html[:4096]:
         raise InputError("this is a binary file, not HTML")
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    html = _NOT_XML.sub(" ", html)  # control characters lxml parses but refuses to set again
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as exc:
