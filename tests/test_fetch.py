@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from jingdu.errors import FetchError
+from jingdu.errors import FetchError, InputError
 from jingdu.ingest import IngestOptions, load
 from jingdu.ingest.fetch import fetch
 
@@ -129,3 +129,10 @@ def test_only_http_and_https(url: str) -> None:
 def test_connection_refused_is_fetch_error() -> None:
     with pytest.raises(FetchError, match="cannot fetch"):
         fetch("http://127.0.0.1:9/", timeout=2, max_bytes=1000, allow_private=True)
+
+
+def test_a_malformed_url_is_a_clear_input_error() -> None:
+    from jingdu.ingest.fetch import check_url
+
+    with pytest.raises(InputError, match="not a valid URL"):
+        check_url("http://[bad/x")

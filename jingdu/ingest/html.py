@@ -212,7 +212,7 @@ class Walker:
         self._parts, self._spans, self._pos = [], [], 0
         lead = len(text) - len(text.lstrip(" "))
         body = text.strip(" ")
-        if not body:
+        if not body.strip():  # nothing but a page's own 　　 indent (or other blank) is no block
             return
         fixed = []
         for sp in spans:
@@ -310,6 +310,10 @@ def drop_trailing_breaks(blocks: list[RawBlock]) -> list[RawBlock]:
     return [b for i, b in enumerate(out) if not (b.kind == "break" and i and out[i - 1].kind == "break")]
 
 
+#: Characters XML does not allow (C0 controls but tab and line ends, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def parse_html(html: str) -> HtmlElement:
     """Parse a page; a clear :class:`InputError` when it is not HTML at all."""
     if not html or not html.strip():
@@ -317,6 +321,7 @@ def parse_html(html: str) -> HtmlElement:
     if "\x00" in html[:4096]:
         raise InputError("this is a binary file, not HTML")
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    html = _NOT_XML.sub(" ", html)  # control characters lxml parses but refuses to set again
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -339,10 +344,18 @@ def page_base(root: HtmlElement, url: str = "") -> str:
     without a URL, the page's own canonical link or ``og:url``; '' when nothing absolute is known."""
     page_url = url or _own_url(root)
     for href in root.xpath("//base/@href"):
-        joined = urljoin(page_url, href.strip())
+        joined = safe_join(page_url, href.strip())
         if joined.startswith(("http://", "https://")):
             return joined
     return page_url
+
+
+def safe_join(base: str, href: str) -> str:
+    """``urljoin``, or ``href`` as is when either is not a valid URL (``http://[::1``)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _own_url(root: HtmlElement) -> str:
@@ -356,7 +369,7 @@ def resolve_url(src: str, base: str) -> str:
     """``src`` made absolute against ``base`` (protocol-relative ``//host/…`` too); as is without a base."""
     if not base or src.startswith(("http://", "https://")):
         return src
-    return urljoin(base, src)
+    return safe_join(base, src)
 
 
 def clean_text(s: str) -> str:

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from jingdu.errors import NotAnArticle
 from jingdu.ingest.generic import generic_blocks, is_boilerplate
 from jingdu.ingest.html import (
+    SKIP_TAGS,
     RawBlock,
     Walker,
     add_blocks,
@@ -110,7 +111,8 @@ _AUTHOR_NEAR_TITLE = (
 )
 _SOURCE_NEAR_TITLE = (re.compile(r"来源\s*[:：]\s*(\S{2,30})"),)  # a source's name has no spaces
 #: Where a field's value ends: the next label, a date or a separator.
-_FIELD_END = re.compile(r"\s{2,}|\s*(?:来源|作者|记者|编辑|责任编辑|发布|时间|日期|字号|浏览|阅读|分享|参与|评论|举报)"
+_FIELD_END = re.compile(r"\s{2,}|\u3000|\s*[【\[]"
+                        r"|\s*(?:来源|作者|记者|编辑|责任编辑|发布|时间|日期|字号|浏览|阅读|分享|参与|评论|举报)"
                         r"|\s*\d{2,4}[-/年.]|\s*[|｜]")
 _SOURCE_LINE = re.compile(r"原文链接|微信公众号|^来源")
 _BLOB = re.compile(r"^[A-Za-z0-9+/=]{60,}$")
@@ -166,7 +168,10 @@ def site_of(root: HtmlElement, url: str, fallback: str = "") -> str:
     name = meta_content(root, "og:site_name", "site_name", "application-name")
     if name and name not in NOT_A_SITE:
         return name
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # not a valid URL
+        host = ""
     for domain, label in HOST_NAMES.items():
         if host == domain or host.endswith("." + domain):
             return label
@@ -214,7 +219,7 @@ def _near_title_text(root: HtmlElement) -> str:
     """The text of the elements after the page's first <h1> (or its parent's), a few hundred characters."""
     h1 = next(iter(root.xpath("//h1")), None)
     if h1 is None:
-        return ""
+        return _after_title_text(root)
     parts: list[str] = []
     for el in h1.itersiblings():
         if isinstance(el.tag, str):
@@ -226,6 +231,17 @@ def _near_title_text(root: HtmlElement) -> str:
         parent = h1.getparent()
         text = clean_text(" ".join(parent.itertext())) if parent is not None else ""
     return text[:DATE_NEAR_TITLE]
+
+
+def _after_title_text(root: HtmlElement) -> str:
+    """For a page without <h1>: the page's visible text (elements apart by `` | ``) just after the
+    first place its title is shown (a ``<strong>`` in a table cell, a ``<div class="tit">`` …)."""
+    title = page_title(root, None)
+    text = visible_text(root, sep=" | ")
+    at = text.find(title) if len(title) >= 4 else -1
+    if at < 0:
+        return ""
+    return text[at + len(title):at + len(title) + DATE_NEAR_TITLE].strip(" |")
 
 
 def _near_title_field(root: HtmlElement, patterns: tuple[re.Pattern[str], ...]) -> str:
@@ -248,8 +264,19 @@ def page_title(root: HtmlElement, site: Site | None) -> str:
         title = meta_content(root, "og:title", "twitter:title")
     if not title:
         raw = clean_text(root.findtext(".//title") or "")
-        title = re.split(r"\s*(?:--|_|\||-\s)", raw)[0] if raw else ""
+        title = _shown_title(root, raw) or (re.split(r"\s*(?:--|_|\||-\s)", raw)[0] if raw else "")
     return title
+
+
+def _shown_title(root: HtmlElement, raw: str) -> str:
+    """The longest heading-like text of the page (h1–h3, a ``…title…``/``tit`` class, bold text)
+    that the ``<title>`` starts with: ``<title>标题-某某新闻网</title>`` shown as ``<h2>标题</h2>``."""
+    if not raw:
+        return ""
+    xp = ('//body//*[self::h1 or self::h2 or self::h3 or self::strong or self::b or self::font '
+          'or contains(@class,"title") or contains(@class,"tit") or contains(@class,"bt")]')
+    found = [clean_text(el.text_content()) for el in root.xpath(xp)]
+    return max((t for t in found if len(t) >= 4 and raw.startswith(t)), key=len, default="")
 
 
 def detect_site(root: HtmlElement) -> Site | None:
@@ -294,7 +321,7 @@ def page_date(root: HtmlElement) -> str:
 def _date_near_title(root: HtmlElement) -> str:
     h1 = next(iter(root.xpath("//h1")), None)
     if h1 is None:
-        return ""
+        return parse_date(_after_title_text(root))
     text = ""
     for el in h1.itersiblings():
         if not isinstance(el.tag, str):
@@ -369,15 +396,90 @@ def fallback_blocks(root: HtmlElement, html: str, base_url: str = "") -> list[Ra
     return drop_trailing_breaks(generic_blocks(root, html, base_url))
 
 
+# -- pages without text -------------------------------------------------------------------------
+#: A page showing fewer characters than this (outside scripts, styles, forms …) has no article.
+MIN_PAGE_CHARS = 20
+
+
+def visible_text(root: HtmlElement, sep: str = " ") -> str:
+    """The text a reader sees in the page's body (no scripts, styles, noscript notices, forms);
+    ``sep`` stands between the texts of elements."""
+    body = root.find(".//body")
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        if isinstance(el.tag, str) and el.tag not in SKIP_TAGS:
+            parts.append(el.text or "")
+            for child in el:
+                walk(child)
+                parts.append(child.tail or "")
+        # (a skipped element's tail is added by its parent)
+
+    if body is not None:
+        walk(body)
+    if sep == " ":
+        return clean_text(" ".join(parts))
+    pieces = (clean_text(p) for p in parts)
+    return sep.join(p for p in pieces if p)
+
+
+def meta_refresh(root: HtmlElement) -> str:
+    """Where a ``<meta http-equiv="refresh" content="0;url=…">`` sends the browser ('' when nowhere)."""
+    for content in root.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]/@content'):
+        m = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", str(content), re.I)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def stated_body(root: HtmlElement) -> list[RawBlock]:
+    """The body a page states in its JSON-LD (``articleBody``), one block a line; [] when none
+    (or shorter than :data:`MIN_PAGE_CHARS`).  Pages whose scripts draw the article often carry it."""
+    for item in json_ld(root):
+        text = item.get("articleBody")
+        if isinstance(text, str) and len(re.sub(r"\s", "", text)) >= MIN_PAGE_CHARS:
+            lines = (clean_text(line) for line in re.split(r"[\r\n]+", text))
+            return [RawBlock("paragraph", line) for line in lines if line]
+    return []
+
+
+def refuse_empty_page(root: HtmlElement) -> None:
+    """A clear :class:`NotAnArticle` for a page that shows (almost) no text: frames only, images
+    only, a shell that its scripts fill in, or nothing at all."""
+    frames = root.xpath("//frame/@src | //iframe/@src")
+    text = visible_text(root) if not root.xpath("//frameset") else ""
+    if len(re.sub(r"\s", "", text)) >= MIN_PAGE_CHARS:
+        return
+    refresh = meta_refresh(root)
+    if refresh:
+        raise NotAnArticle(f"the page only sends the browser on to {refresh}: ingest that page")
+    if frames:
+        shown = ", ".join(str(f) for f in frames[:3])
+        raise NotAnArticle(f"the page only frames other pages ({shown}): ingest the framed page itself")
+    images = root.xpath("//body//img")
+    if images:
+        raise NotAnArticle(f"the page holds {len(images)} image(s) and no text")
+    if root.xpath("//script"):
+        raise NotAnArticle("the page's text is filled in by its scripts (a JavaScript shell): "
+                           "save it from a browser once it has loaded, then ingest the saved file")
+    if not text:
+        raise NotAnArticle("the page shows no text")
+
+
 # -- the reader ---------------------------------------------------------------------------------
 def read_news(root: HtmlElement, html: str, url: str = "", note_id: str = "") -> Doc:
     """Read a news page (any site but WeChat) into a document."""
     site = detect_site(root)
     title = page_title(root, site)
     body = first_element(root, site.body) if site else None
+    stated = stated_body(root)  # the page's own JSON-LD articleBody, for pages that show no text
+    if body is None and not stated:
+        refuse_empty_page(root)
     base = page_base(root, url)
     blocks = body_blocks(body, site, base) if body is not None and site else fallback_blocks(root, html, base)
     blocks = [b for b in blocks if not (b.kind != "source" and b.raw is None and b.text == title)]
+    if not any(b.raw is None for b in blocks):
+        blocks = stated
     if not any(b.raw is None for b in blocks):
         raise NotAnArticle("no article text found on this page")
     date_text = first_text(root, site.date) if site else ""
