@@ -13,9 +13,10 @@ import numpy as np
 from jingdu.annotate import bold as B
 from jingdu.annotate import highlight as H
 from jingdu.annotate import linear
+from jingdu.annotate import ngram as N
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
-from jingdu.annotate.annotator import Model, Prepared, prepare, with_column
+from jingdu.annotate.annotator import Model, Prepared, prepare, threshold_key, with_column
 from jingdu.annotate.lexicon import Minus, TermStats, article_counts, count_terms
 from jingdu.annotate.spans import best_threshold, gold_ranges, labels
 from jingdu.annotate.trees import Scorer, fit_blend
@@ -38,6 +39,8 @@ class TrainOptions:
     c_red: float = 3.0  # of the logistic member of the red blend
     max_term_len: int = 16
     max_bold_term_len: int = 12
+    wording: float = N.WEIGHT  # weight of the highlight wording member (0: none)
+    wording_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)  # weights whose thresholds are calibrated
 
 
 def folds_of(n: int, k: int) -> list[np.ndarray]:
@@ -107,15 +110,39 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_oof = _oof(hl_rows, hl_names, k, hl_fitter)
     hl_rate = H.base_rate(hl_y)
     hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_rate)
-    hl_t, hl_t_f1 = H.best_threshold([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)])
     hl_model = _fit(hl_rows, hl_names, hl_fitter)
+    texts = [[s.text for s in p.infos] for p in preps]
+    wording, cal = _wording(texts, hl_y, hl_oof, k, options)
+    hl_t, hl_t_f1 = cal[options.wording if wording else 0.0]
     red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
     bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "highlight_threshold": round(hl_t_f1, 4),
                                "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
-    thresholds = {"hl_rate": hl_rate, "hl_t": hl_t, "red_t": red_t, "bold_t": bold_t}
-    return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex)
+    thresholds = {"hl_rate": hl_rate, "hl_t": hl_t, "red_t": red_t, "bold_t": bold_t,
+                  "hl_w": options.wording if wording else 0.0,
+                  **{threshold_key(w): t for w, (t, _) in cal.items()}}
+    info["calibration_f1"]["highlight_wording"] = {f"{w:g}": round(f, 4) for w, (_, f) in cal.items()}  # type: ignore[index]
+    return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex, wording)
+
+
+def _wording(texts: Sequence[list[str]], ys: Sequence[np.ndarray], hl_oof: Sequence[np.ndarray], k: int,
+             options: TrainOptions) -> tuple[N.NgramModel | None, dict[float, tuple[float, float]]]:
+    """The highlight wording member fitted on all notes, and for each weight of the grid the
+    threshold (and its F1) calibrated on the out-of-fold combination of both members' scores."""
+    oof: list[np.ndarray] = [np.full(len(t), 0.5) for t in texts]
+    for fold in folds_of(len(texts), k):
+        held = set(fold.tolist())
+        m = N.fit([s for i, t in enumerate(texts) if i not in held for s in t],
+                  np.concatenate([y for i, y in enumerate(ys) if i not in held]))
+        for i in fold:
+            if m is not None and texts[i]:
+                oof[i] = m.proba(texts[i])
+    grid = sorted({0.0, *options.wording_grid, options.wording}) if options.wording else [0.0]
+    cal = {w: H.best_threshold([(N.combine(p, o, w), y) for p, o, y in zip(hl_oof, oof, ys, strict=True)])
+           for w in grid}
+    model = N.fit([s for t in texts for s in t], np.concatenate(list(ys))) if options.wording else None
+    return model, cal
 
 
 def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates, list[tuple[float, float, float]]]:
