@@ -459,7 +459,8 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
     sure = confidence(mine, theirs)
     score, dflt = _f1_rows(mine), _f1_rows(theirs)
     corr = _fit_on(list(range(n)), Xs, bs, ys, penalty)
-    return LayerModel(corr, t, penalty, score > dflt and sure >= CONFIDENCE,
+    better = score > dflt or (mine[:, 2].sum() == 0 and mine[:, 1].sum() < theirs[:, 1].sum())
+    return LayerModel(corr, t, penalty, bool(better and sure >= CONFIDENCE),
                       {"default": round(dflt, 4), "personal": round(score, 4), "confidence": round(sure, 3)})
 
 
@@ -475,7 +476,8 @@ BOOTSTRAP = 400
 
 def confidence(mine: np.ndarray, theirs: np.ndarray, rounds: int = BOOTSTRAP, seed: int = 0) -> float:
     """The share of bootstrap resamples of the notes (rows of per-note true positives, predicted,
-    gold) in which ``mine`` has the higher micro F1 than ``theirs``."""
+    gold) in which ``mine`` has the higher micro F1 than ``theirs`` (fewer marks, where the
+    resampled notes have none of the layer: a user who rejects every suggestion of a layer)."""
     if not len(mine):
         return 0.0
     rng = np.random.default_rng(seed)
@@ -487,7 +489,11 @@ def confidence(mine: np.ndarray, theirs: np.ndarray, rounds: int = BOOTSTRAP, se
         r = np.divide(tot[:, 0], tot[:, 2], out=np.zeros(rounds), where=tot[:, 2] > 0)
         return np.divide(2 * p * r, p + r, out=np.zeros(rounds), where=(p + r) > 0)
 
-    return float((f1s(mine) > f1s(theirs)).mean())
+    mine_f1, their_f1 = f1s(mine), f1s(theirs)
+    # where the resampled notes hold no mark of the layer, F1 is 0 for both: fewer marks is better
+    none = mine[idx, 2].sum(axis=1) == 0
+    fewer = mine[idx, 1].sum(axis=1) < theirs[idx, 1].sum(axis=1)
+    return float(np.where(none, fewer, mine_f1 > their_f1).mean())
 
 
 def train_personal(base: Model, golds: Sequence[Doc], seens: Sequence[Seen] | None = None,

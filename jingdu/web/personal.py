@@ -45,7 +45,7 @@ class Trainer:
     def __init__(self, db_path: str | Path, every: int = 5, train: Callable[[str], None] | None = None) -> None:
         self.db_path = str(db_path)
         self.every = max(1, every)
-        self._train = train or self._spawn
+        self.train_fn = train or self._spawn
         self.bank = models.PersonalModels(self.db_path)
         self._one = threading.Lock()  # one training at a time
         self._wake = threading.Event()
@@ -122,7 +122,7 @@ class Trainer:
             before = self.bank.latest()
             self.training = True
             try:
-                self._train(self.db_path)
+                self.train_fn(self.db_path)
                 self.last_error = ""
             except Exception as exc:  # noqa: BLE001 - a failed training leaves the previous model
                 self.last_error = str(exc)
