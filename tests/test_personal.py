@@ -360,3 +360,15 @@ def test_a_layer_the_user_always_rejects_stops_being_suggested() -> None:
     assert "bold" in default or "red" in default
     mine = {s.layer for s in predict_personal(fresh, base, model)}
     assert mine == {"highlight"}
+
+
+def test_a_training_process_that_fails_stores_nothing(tmp_path: Path) -> None:
+    """The real worker: a spawned child process; it exits with an error (too few notes)."""
+    from jingdu.web.personal import Trainer
+
+    db = tmp_path / "bank.db"
+    _bank_with_corrections(db, 1).close()
+    trainer = Trainer(db, every=1)
+    assert trainer.train_now() is False
+    assert "at least" in trainer.status()["error"]
+    assert trainer.status()["latest"] is None and trainer.model_in_use() == "default"

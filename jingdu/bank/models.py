@@ -177,7 +177,9 @@ def train_from_bank(con: sqlite3.Connection, base_path: str | None = None) -> in
 
     notes = training_notes(con)
     if len(notes) < MIN_NOTES:
-        raise ModelError(f"a personal model needs at least {MIN_NOTES} corrected notes; the bank has {len(notes)}")
+        msg = f"a personal model needs at least {MIN_NOTES} corrected notes; the bank has {len(notes)}"
+        set_setting(con, "error", f"{now_iso()}: {msg}")
+        raise ModelError(msg)
     try:
         model = train_personal(load_model(base_path), [n.doc for n in notes])
     except (ValueError, ArithmeticError, MemoryError) as exc:

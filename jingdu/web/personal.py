@@ -32,8 +32,13 @@ router = APIRouter()
 
 
 def _train_in_child(db_path: str) -> None:
-    """The child process: train from the bank at ``db_path`` and store the model."""
-    models.train_path(db_path)
+    """The child process: train from the bank at ``db_path`` and store the model; a domain error
+    (kept in the bank by the training) ends it with code 1 and no traceback."""
+    try:
+        models.train_path(db_path)
+    except JingduError as exc:
+        log.warning("personal model not trained: %s", exc)
+        raise SystemExit(1) from None
 
 
 class Trainer:
