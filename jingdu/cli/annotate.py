@@ -116,7 +116,7 @@ def bench_personal(
     if as_json:
         out_console.print_json(json.dumps(result, ensure_ascii=False))
     else:
-        out_console.print(report(result), markup=False, highlight=False)
+        out_console.print(report(result), markup=False, highlight=False, soft_wrap=True)
 
 
 def eval_cmd(
