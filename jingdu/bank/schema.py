@@ -106,8 +106,22 @@ CREATE INDEX notes_published ON notes(published, id);
 CREATE INDEX notes_account ON notes(account);
 """
 
+#: Personal models (:mod:`jingdu.bank.models`): each trained version with the notes it learnt
+#: from, its scores and its weights (JSON); the user's choice of model.
+_V5_PERSONAL = """
+CREATE TABLE personal_models (
+    version INTEGER PRIMARY KEY,       -- 1, 2, ... in the order trained
+    created_at TEXT NOT NULL,
+    base TEXT NOT NULL,                -- the default model it corrects (a hash of its file)
+    notes TEXT NOT NULL,               -- JSON [{note, fingerprint, accepted, rejected, added, marked}]
+    scores TEXT NOT NULL,              -- JSON {layer: {default, personal, confidence, use}}
+    model TEXT NOT NULL                -- the model itself (jingdu-personal JSON, no pickle)
+);
+CREATE TABLE personal_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4, _V5_PERSONAL)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]

@@ -30,37 +30,93 @@ def _annotate_one(name: str, options: PipelineOptions) -> dict[str, str]:
 def annotate_cmd(
     inputs: list[str] = typer.Argument(..., help="Articles: notes, HTML pages, text, JSON or URLs."),
     out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP),
-    model: str | None = typer.Option(None, "--model", help="Model file or directory (default: the shipped one)."),
+    model: str | None = typer.Option(None, "--model", help="Model file or directory (default: the shipped one); "
+                                     "'personal': the bank's personal model (`jingdu train --from-bank`)."),
     replace: bool = typer.Option(False, "--replace", help="Drop the input's own highlight/bold/red marks first."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
     explain: bool = typer.Option(False, "--explain", help="Also write DIR/<stem>.explain.json: why each mark."),
+    db: Path | None = typer.Option(None, "--db", help="The bank holding the personal model (with --model personal)."),
 ) -> None:
     """Mark articles as the close reader does: highlight, bold and red; the words never change."""
     from jingdu.annotate import load_model
 
+    annotator = None
     try:
+        if model == "personal":
+            from jingdu.bank.models import personal_annotator
+
+            annotator, model = personal_annotator(db, replace), None
         load_model(model)  # a bad model is one error, not one per input
     except JingduError as exc:
         raise fail(str(exc)) from None
-    options = PipelineOptions(annotate=True, replace=replace, model=model, explain=explain, extract=False)
+    options = PipelineOptions(annotate=True, replace=replace, model=model, explain=explain, extract=False,
+                              annotator=annotator)
     result = write_batch(inputs, partial(_annotate_one, options=options), out, label="annotate", jobs=jobs)
     raise typer.Exit(result.exit_code)
 
 
 def train_cmd(
-    notes: list[str] = typer.Argument(..., help="Annotated notes to learn from."),
-    out: Path = typer.Option(..., "-o", "--out", help="Model file (.json) or directory (gets model.json)."),
+    notes: list[str] = typer.Argument(None, help="Annotated notes to learn from."),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Model file (.json) or directory (gets model.json)."),
     mine: list[Path] = typer.Option([], "--mine", help="Unmarked posts (files or directories) to mine terms from."),
     folds: int = typer.Option(4, "--folds", min=2, help="Folds used to calibrate the thresholds."),
+    from_bank: bool = typer.Option(False, "--from-bank", help="Train the bank's personal model from the workbench's "
+                                   "corrections (accepted, rejected, added marks) and store it in the bank."),
+    db: Path | None = typer.Option(None, "--db", help="The bank (with --from-bank)."),
 ) -> None:
-    """Learn an annotator from annotated notes (e.g. your own 30 notes, in your own style)."""
+    """Learn an annotator from annotated notes (e.g. your own 30 notes, in your own style), or
+    (--from-bank) a personal model from the corrections in the bank."""
     from jingdu.annotate import train_files
 
+    if from_bank:
+        _train_from_bank(db)
+        return
+    if not notes or out is None:
+        raise fail("give the notes to learn from and -o MODEL, or --from-bank")
     try:
         model = train_files(notes, out, mine, folds)
     except (JingduError, ValueError, OSError) as exc:
         raise fail(str(exc)) from None
     out_console.print(f"trained on {model.info.get('notes')} notes -> {out}")
+
+
+def _train_from_bank(db: Path | None) -> None:
+    from jingdu.bank.models import totals, train_bank
+
+    try:
+        stored = train_bank(db)
+    except (JingduError, OSError) as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"personal model v{stored.version}: {len(stored.notes)} notes ({totals(stored.notes)}); "
+                        "F1 on them under grouped CV")
+    for col in ("layer", "default", "personal", "sure", "used"):
+        table.add_column(col)
+    for layer, sc in stored.scores.items():
+        table.add_row(layer, f"{sc['default']:.3f}", f"{sc['personal']:.3f}", f"{sc['confidence']:.0%}",
+                      "yes" if sc["use"] else "no")
+    out_console.print(table)
+
+
+def bench_personal(
+    corpus: Path = typer.Option(DEFAULT_CORPUS, "--corpus", help="Corpus directory (plain/ posts, annotated/ notes)."),
+    quick: bool = typer.Option(False, "--quick", help="10 notes to correct and 10 held out, steps 0/5/10, the "
+                               "reader on 20 notes, no model trained on the reader's notes alone."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Simulated readers of distinct styles correct the default's suggestions: F1 on their held-out notes
+    after 0/5/10/20/40 corrected notes, personal model next to the default and to a model trained on the
+    reader's notes alone; and the corpus's reader herself (grouped CV)."""
+    from jingdu.annotate import load_model
+    from jingdu.annotate.personal_bench import bench, report
+
+    try:
+        result = bench(corpus, load_model(), quick=quick, alone=not quick)
+    except (JingduError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        out_console.print_json(json.dumps(result, ensure_ascii=False))
+    else:
+        out_console.print(report(result), markup=False, highlight=False, soft_wrap=True)
 
 
 def eval_cmd(
@@ -127,3 +183,4 @@ def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     app.command("train")(train_cmd)
     app.command("eval")(eval_cmd)
     bench_app.command("annotate")(bench_annotate)
+    bench_app.command("personal")(bench_personal)

@@ -12,7 +12,7 @@ from jingdu.bank import StoredNote
 from jingdu.errors import InvalidRequest
 from jingdu.jsonio import to_dict
 from jingdu.model import Doc
-from jingdu.web import insight, marks
+from jingdu.web import insight, marks, personal
 from jingdu.web.exports import FORMATS
 from jingdu.web.intake import body_source, read_source, suggest
 from jingdu.web.store import store_of
@@ -95,6 +95,7 @@ def _change(request: Request, note_id: str, fn: Any, layer: str, start: int, end
     store = store_of(request)
     shown = store.doc(note_id)
     store.set_marks(note_id, fn(shown, store.marks(note_id), layer, start, end))
+    personal.corrected(request)
     stored = store.note(note_id)
     return {"id": stored.id, "layers": note_json(stored)["layers"],
             "suggestions": len(marks.suggestions(stored.shown))}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jingdu.web import api, errors, pages, security
+from jingdu.web import api, errors, pages, personal, security
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
 from jingdu.web.security import AccessMiddleware, GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
@@ -28,8 +30,11 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     opts = options or DEFAULT_WEB_OPTIONS
     app = FastAPI(title="jingdu workbench", description=DESCRIPTION, version="1",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    app.state.options = opts
     app.state.store = open_store(db_path)
+    app.state.personal = personal.Trainer(db_path, opts.personal_every)
+    if opts.annotate:  # suggestions come from the personal model while it is in use
+        opts = replace(opts, annotator=partial(app.state.personal.annotate, fallback=opts.annotator))
+    app.state.options = opts
     app.state.secret = new_secret()
     app.state.csrf = csrf_token(app.state.secret)
     errors.install(app)
@@ -39,6 +44,7 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(security.router)
+    app.include_router(personal.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:

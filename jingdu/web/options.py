@@ -39,6 +39,8 @@ class WebOptions:
     search_limit: int = 50
     #: Cards shown per review session page.
     review_batch: int = 20
+    #: Newly corrected notes after which a personal model is trained in the background.
+    personal_every: int = 5
 
 
 DEFAULT_WEB_OPTIONS = WebOptions()
