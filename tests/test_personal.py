@@ -262,7 +262,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     """The app with the real default model; trainings run in the worker thread (no child process)."""
     app = create_app(tmp_path / "bank.db", WebOptions(personal_every=3))
     app.state.personal.train_fn = models.train_path
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"}) as c:
         yield c
 
 
