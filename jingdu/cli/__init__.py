@@ -15,7 +15,7 @@ bench_app = typer.Typer(help="Benchmarks that print ratios against a baseline me
 app.add_typer(bench_app, name="bench")
 
 #: Modules under jingdu.cli that register commands (each has ``register(app, bench_app)``).
-COMMAND_MODULES = ("notes", "annotate", "extract", "bank", "web")
+COMMAND_MODULES = ("notes", "annotate", "extract", "bank", "glossary", "web")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"jingdu.cli.{_name}").register(app, bench_app)
 
