@@ -362,6 +362,21 @@ class Bank:
         """The glossary's themes with their number of terms."""
         return gloss.themes(self.con)
 
+    def theme_list(self) -> list[tuple[str, int]]:
+        """Every theme (the vocabularies', the glossary's and those items carry) with its number of items."""
+        from jingdu.bank.themes import theme_list
+
+        counts = dict(self.themes())
+        names = dict.fromkeys([*theme_list(), *(t for t, _ in self.glossary_themes()), *counts])
+        return [(t, counts.get(t, 0)) for t in names]
+
+    def check_theme(self, theme: str) -> str:
+        """``theme`` if the bank knows it, else :class:`NotFound` naming the themes there are."""
+        known = [t for t, _ in self.theme_list()]
+        if theme not in known:
+            raise NotFound(f"no theme {theme!r}; themes: {', '.join(known)}")
+        return theme
+
     def suggester(self, theme: str | None = None) -> Suggester:
         """A :class:`Suggester` over the bank's glossary (kept while the glossary is unchanged)."""
         stamp = self.con.execute("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM glossary").fetchone()

@@ -191,6 +191,58 @@ def eval_glossary(posts: list[str], as_json: bool = False) -> None:
     err_console.print("targets: exact@1 ≥ 0.55, exact@5 ≥ 0.80, contains@1 ≥ 0.70, contains@5 ≥ 0.92")
 
 
+
+
+def themes_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+               as_json: bool = typer.Option(False, "--json", help="As JSON {theme: items}.")) -> None:
+    """Every theme (from the vocabularies, the glossary and the items) with its number of items."""
+    with _bank(db) as bank:
+        rows = bank.theme_list()
+    if as_json:
+        sys.stdout.write(json.dumps(dict(rows), ensure_ascii=False) + "\n")
+        return
+    for theme, n in rows:
+        out_console.print(f"{escape(theme)}\t{n}")
+
+
+def bench_themes_cmd(notes: list[str] = typer.Argument(..., help="NOTE=THEME pairs: a note and its own theme "
+                                                       "(e.g. a018.md=基层治理)."),
+                     as_json: bool = typer.Option(False, "--json", help="As JSON lines.")) -> None:
+    """Share of a note's sentences whose first theme is the note's own: vocabulary themes per item next to
+    the earlier keyword lexicon (with and without the note's themes inherited), in the same run."""
+    from jingdu.bank.themes_bench import bench_note
+
+    failed: list[tuple[str, str]] = []
+    table = Table(title="first theme of each sentence = the note's own theme")
+    for col in ("note", "theme", "sentences", "vocabulary (per item)", "no theme", "keywords (inherited)",
+                "keywords (sentence alone)"):
+        table.add_column(col)
+    for pair in notes:
+        name, _, theme = pair.partition("=")
+        if not theme:
+            failed.append((pair, "expected NOTE=THEME"))
+            continue
+        try:
+            r = bench_note(name, theme).to_dict()
+        except JingduError as exc:
+            failed.append((name, str(exc)))
+            continue
+        if as_json:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        table.add_row(escape(Path(name).stem), escape(str(r["theme"])), str(r["sentences"]),
+                      f"{r['vocabulary_first']:.3f}", f"{r['vocabulary_none']:.3f}", f"{r['keywords_first']:.3f}",
+                      f"{r['keywords_own_first']:.3f}")
+    if not as_json:
+        out_console.print(table)
+    print_failures(failed)
+    if failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
+    from jingdu.cli.bank import bank_app
+
     app.add_typer(glossary_app, name="glossary")
     app.command("suggest")(suggest_cmd)
+    bank_app.command("themes")(themes_cmd)
+    bench_app.command("themes")(bench_themes_cmd)
