@@ -82,7 +82,8 @@ def edit(con: sqlite3.Connection, entry_id: int, changes: dict[str, object]) -> 
                     (new.term, new.definition, json.dumps(list(new.scenarios), ensure_ascii=False), new.group,
                      new.theme, new.source, _now(), entry_id))
     except sqlite3.IntegrityError:
-        raise InvalidRequest(f"{new.term!r} is already in the glossary under {new.theme!r} from {new.source!r}") from None
+        raise InvalidRequest(f"{new.term!r} is already in the glossary under {new.theme!r} "
+                             f"from {new.source!r}") from None
     return get(con, entry_id)
 
 

@@ -36,10 +36,10 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Glossary posts (`- ###
                 entries = read_file(name, theme)
                 added, updated = bank.glossary_add(entries, origin="post" if name.endswith(".md") else "user")
             except JingduError as exc:
-                failed.append((name, str(exc)))
+                failed.append((name, str(exc).removeprefix(f"{Path(name)}: ")))
                 continue
             out_console.print(f"{escape(name)}: {added} added, {updated} updated "
-                              f"({escape(entries[0].theme or 'no theme')})")
+                              f"({escape(entries[0].theme or 'no theme')})", soft_wrap=True)
     print_failures(failed)
     if failed:
         raise typer.Exit(1)
@@ -239,10 +239,29 @@ def bench_themes_cmd(notes: list[str] = typer.Argument(..., help="NOTE=THEME pai
         raise typer.Exit(1)
 
 
+def pack_cmd(topic: str = typer.Argument(..., help="The essay's topic or theme, e.g. 乡村振兴."),
+             out: Path | None = typer.Option(None, "-o", "--out", help="pack.md (Markdown) or pack.docx (Word); "
+                                             "default: Markdown on stdout."),
+             per_group: int = typer.Option(8, "--per-group", min=1, help="At most this many 金句/数据/提法 per group."),
+             db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """A topic pack: the theme's 规范词 with definitions, then the bank's best 金句, figures and 提法, grouped
+    under the glossary's groups, each with its source and link."""
+    from jingdu.bank.pack import write_pack
+
+    with _bank(db) as bank:
+        pack, data = write_pack(bank, topic, out, per_group)
+    if out is None:
+        sys.stdout.write(str(data))
+        return
+    counts = "，".join(f"{k} {v}" for k, v in pack.counts().items())
+    err_console.print(f"{escape(pack.theme)}: {counts} → {escape(str(out))}")
+
+
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     from jingdu.cli.bank import bank_app
 
     app.add_typer(glossary_app, name="glossary")
     app.command("suggest")(suggest_cmd)
+    app.command("pack")(pack_cmd)
     bank_app.command("themes")(themes_cmd)
     bench_app.command("themes")(bench_themes_cmd)

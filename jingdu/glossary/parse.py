@@ -204,11 +204,15 @@ def read_file(path: str | Path, theme: str | None = None) -> list[Entry]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read ({exc.__class__.__name__})") from None
     source = p.stem
-    entries = read_user_csv(text, source) if p.suffix.lower() == ".csv" else read_user_markdown(text, source, theme)
+    try:
+        entries = read_user_csv(text, source) if p.suffix.lower() == ".csv" else read_user_markdown(text, source, theme)
+    except (InputError, csv.Error) as exc:
+        raise InputError(f"{p}: {str(exc).removeprefix(source + ': ')}") from None
     if theme is not None:
         entries = [replace(e, theme=theme) for e in entries]
     if not entries:
-        raise InputError(f"{p}: no glossary terms found (expected `- #### 术语` sections, `- 术语：释义` lines or a CSV)")
+        raise InputError(f"{p}: no glossary terms found "
+                         "(expected `- #### 术语` sections, `- 术语：释义` lines or a CSV)")
     return entries
 
 

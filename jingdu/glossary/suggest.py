@@ -29,8 +29,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from jingdu.glossary.parse import Entry, scenario_phrases
 from jingdu.segment import words
 
-STOP = frozenset("的 了 和 与 在 是 等 中 时 对 为 将 把 也 及 或 其 这 那 有 就 都 而 被 让 从 向 通过 进行 可以 通常 出现 "
-                 "资料 材料 表述 类似 概括 联想 规范 表达 当 指 一 个 上 下 我们 可 将其".split())
+STOP = frozenset([
+    "的", "了", "和", "与", "在", "是", "等", "中", "时", "对", "为", "将", "把",
+    "也", "及", "或", "其", "这", "那", "有", "就", "都", "而", "被", "让", "从",
+    "向", "通过", "进行", "可以", "通常", "出现", "资料", "材料", "表述", "类似", "概括",
+    "联想", "规范", "表达", "当", "指", "一", "个", "上", "下", "我们", "可", "将其",
+])
 ACTION = re.compile(r"应当|应该|要|需要|必须|亟需|亟待|建议|推动|推进|加快|着力|积极|努力|提出|措施|举措|办法")
 #: Policy verbs a composition may start with (a term that already starts with one is left alone).
 POLICY_VERBS = ("完善", "提升", "提高", "加强", "优化", "强化", "推动", "健全", "建立", "创新", "培养", "增强",
@@ -154,7 +158,8 @@ class Suggester:
         self.owner = np.array(owner, dtype=int)
         self.baseline_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(self.docs)
         self.baseline_docs = self.baseline_vec.transform(self.docs)
-        self.char = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(self.docs + self.phrases)
+        self.char = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self.char.fit(self.docs + self.phrases)
         self.char_parts = [self.char.transform(t) for t in self._parts()]
         self.word = TfidfVectorizer(analyzer=content_words, sublinear_tf=True).fit(self.docs + self.phrases)
         self.word_docs = self.word.transform(self.docs)

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jingdu.web import api, errors, pages
+from jingdu.web import api, errors, glossary, pages
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
 from jingdu.web.security import GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
@@ -36,6 +36,7 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(glossary.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
