@@ -202,7 +202,7 @@ def themes_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
         sys.stdout.write(json.dumps(dict(rows), ensure_ascii=False) + "\n")
         return
     for theme, n in rows:
-        out_console.print(f"{escape(theme)}\t{n}")
+        sys.stdout.write(f"{theme}\t{n}\n")
 
 
 def bench_themes_cmd(notes: list[str] = typer.Argument(..., help="NOTE=THEME pairs: a note and its own theme "

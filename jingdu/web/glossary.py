@@ -3,6 +3,8 @@ glossary's entries (list, add, edit, delete) and the topic pack (page, Markdown,
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +22,8 @@ from jingdu.web.templating import page
 router = APIRouter()
 NOTE_LAYER = "underline"
 NOTE_TAG = "规范词："
+#: A term note is an underline whose markup names the term: <u title="规范词：河长制">…</u>.
+NOTE_MARKUP = re.compile(r'^<u title="规范词：([^"]*)">$')
 MAX_TEXT = 5000
 
 
@@ -72,17 +76,22 @@ def add_term_note(request: Request, note_id: str, body: TermNoteIn) -> dict[str,
     check_range(shown, NOTE_LAYER, body.start, body.end)
     start, end = trim(shown.text, body.start, body.end)
     marks = store.marks(note_id)
-    tag = NOTE_TAG + body.term.strip()
+    tag = f'<u title="{html.escape(NOTE_TAG + body.term.strip(), quote=True)}">'
     user = tuple(s for s in marks.user if not (s.layer == NOTE_LAYER and s.start == start and s.end == end))
     store.set_marks(note_id, MarkSet((*user, Span(start, end, NOTE_LAYER, tag, "user")), marks.rejected))
-    return {"id": store.note(note_id).id, "start": start, "end": end, "note": tag}
+    return {"id": store.note(note_id).id, "start": start, "end": end, "term": body.term.strip()}
 
 
 @router.get("/api/notes/{note_id}/term-notes", summary="The 规范词 notes on a note")
 def term_notes(request: Request, note_id: str) -> dict[str, Any]:
     doc = store_of(request).doc(note_id)
-    return {"notes": [{"start": s.start, "end": s.end, "term": s.tag[len(NOTE_TAG):], "text": doc.text[s.start:s.end]}
-                      for s in doc.spans(NOTE_LAYER) if s.tag and s.tag.startswith(NOTE_TAG)]}
+    out = []
+    for s in doc.spans(NOTE_LAYER):
+        m = NOTE_MARKUP.match(s.tag or "")
+        if m:
+            out.append({"start": s.start, "end": s.end, "term": html.unescape(m.group(1)),
+                        "text": doc.text[s.start:s.end]})
+    return {"notes": out}
 
 
 @router.get("/api/glossary", summary="The glossary's entries (optionally of one theme)")
