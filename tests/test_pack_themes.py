@@ -122,7 +122,9 @@ def test_pack_docx_opens_in_python_docx(bank: Bank, tmp_path: Path) -> None:
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "乡村振兴：素材包"
     assert "1. 农业产业发展" in texts and any(t.startswith("延伸产业链：") for t in texts)
-    assert any("example.org/dongshan/7" in t for t in texts)
+    assert any(t.endswith("（东山发布 · 东山村：和美乡村建设见闻）") for t in texts)
+    links = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert "https://example.org/dongshan/7" in links
 
 
 def test_pack_cli_writes_markdown_and_names_an_unknown_topic(bank: Bank, tmp_path: Path) -> None:

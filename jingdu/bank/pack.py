@@ -87,7 +87,10 @@ def build_pack(bank: Bank, topic: str, per_group: int = 8) -> Pack:
     assign = _assigner(groups)
     vocab = default_vocabularies()
     buckets: dict[str, list[tuple[str, PackItem]]] = defaultdict(list)
+    glossary_posts = {e.source for e in bank.glossary()}  # their exercises' material is not the bank's reading
     for hit in bank.items(theme=theme):
+        if hit.note.get("name") in glossary_posts:
+            continue
         item = _item(hit, scores(hit.text, vocab).get(theme, 0.0))
         if item is not None:
             buckets[item.kind].append((assign(hit.text), item))
@@ -224,11 +227,37 @@ def to_docx(pack: Pack) -> bytes:
 
 
 def _docx_source(paragraph: Any, it: PackItem) -> None:
-    label = "（" + "·".join(x for x in (it.source, it.title) if x) + "）"
-    run = paragraph.add_run(label)
-    run.font.size = None
+    """（来源 · 标题）, the title a link to the article when it has an http(s) address."""
+    paragraph.add_run("（" + (f"{it.source} · " if it.source else ""))
     if it.url:
-        paragraph.add_run(f" {it.url}").italic = True
+        _hyperlink(paragraph, it.url, it.title or it.url)
+    else:
+        paragraph.add_run(it.title)
+    paragraph.add_run("）")
+
+
+def _hyperlink(paragraph: Any, url: str, text: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "1F5FAD")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(color)
+    props.append(underline)
+    run.append(props)
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def write_pack(bank: Bank, topic: str, out: str | Path | None, per_group: int = 8) -> tuple[Pack, str | bytes]:
