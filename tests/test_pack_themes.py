@@ -85,6 +85,14 @@ def test_a_new_glossary_adds_a_theme() -> None:
     assert "河湖治理" in vocab.names and "河湖治理" not in default_vocabularies().names
 
 
+def test_a_glossary_with_a_new_theme_rethemes_the_items(bank: Bank, tmp_path: Path) -> None:
+    post = tmp_path / "new.md"
+    post.write_text(GLOSSARY.replace("乡村振兴规范词", "产业链规范词"), encoding="utf-8")
+    r = runner.invoke(app, ["glossary", "add", str(post), "--db", str(tmp_path / "bank.db")])
+    assert r.exit_code == 0 and "new themes: 产业链" in r.stdout
+    assert any("产业链" in h.themes for h in bank.items(kind="quote"))
+
+
 def test_bank_items_are_themed_per_item(bank: Bank) -> None:
     quotes = {h.text: h.themes for h in bank.items(kind="quote")}
     expedition = [t for text, t in quotes.items() if "南极" in text]

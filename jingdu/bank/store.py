@@ -362,6 +362,20 @@ class Bank:
         """The glossary's themes with their number of terms."""
         return gloss.themes(self.con)
 
+    def retheme(self) -> int:
+        """Give every item (not the user's retagged ones) its themes again, from the shipped
+        vocabularies and those of the bank's own glossaries; returns how many changed."""
+        from jingdu.bank.themes import item_themes, vocabularies_from_entries
+
+        vocab = vocabularies_from_entries(self.glossary())
+        rows = self.con.execute("SELECT id, text, themes FROM items WHERE themes_by_user = 0 AND kind != 'note'")
+        changed = [(r["id"], new) for r in rows.fetchall()
+                   if (new := item_themes(r["text"], (), vocab)) != json.loads(r["themes"])]
+        with write_tx(self.con):
+            for item_id, themes in changed:
+                set_themes(self.con, item_id, themes)
+        return len(changed)
+
     def theme_list(self) -> list[tuple[str, int]]:
         """Every theme (the vocabularies', the glossary's and those items carry) with its number of items."""
         from jingdu.bank.themes import theme_list

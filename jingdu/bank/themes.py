@@ -75,8 +75,10 @@ def _content(text: str) -> list[str]:
 
 
 def build(glossaries: Mapping[str, Sequence[Entry]], seeds: Mapping[str, Sequence[str]],
-          options: ThemeOptions = ThemeOptions()) -> dict[str, dict[str, float]]:
-    """Vocabularies from glossary entries (by theme) and seed words (by theme)."""
+          options: ThemeOptions = ThemeOptions(),
+          others: Sequence[Mapping[str, float]] = ()) -> dict[str, dict[str, float]]:
+    """Vocabularies from glossary entries (by theme) and seed words (by theme); ``others`` are
+    vocabularies already built, which count when weighing how particular a word is."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for theme, entries in glossaries.items():
         for e in entries:
@@ -91,13 +93,15 @@ def build(glossaries: Mapping[str, Sequence[Entry]], seeds: Mapping[str, Sequenc
                         counts[theme][w] += 0.5
     themes = sorted(set(counts) | set(seeds))
     df = Counter(w for t in themes for w in counts[t])
+    df.update(w for other in others for w in other)
+    n_themes = len(themes) + len(others)
     out: dict[str, dict[str, float]] = {}
     for t in themes:
         vocab: dict[str, float] = {}
         for w, c in counts[t].items():
             if w in GENERIC:
                 continue
-            weight = math.log1p(c) * math.log(1 + len(themes) / df[w]) / 2
+            weight = math.log1p(c) * math.log(1 + n_themes / df[w]) / 2
             if weight >= options.min_weight:
                 vocab[w] = round(weight, 3)
         for w in seeds.get(t, ()):
@@ -136,7 +140,7 @@ def vocabularies_from_entries(entries: Iterable[Entry], base: Vocabularies | Non
     new = {t: es for t, es in by_theme.items() if t not in base.themes}
     if not new:
         return base
-    built = build(new, {t: [t] for t in new})
+    built = build(new, {t: [t] for t in new}, others=list(base.themes.values()))
     return Vocabularies({**base.themes, **built}, base.aliases)
 
 

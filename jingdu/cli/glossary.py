@@ -27,10 +27,12 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Glossary posts (`- ###
     """Read glossary terms (term sections only; exercises and their answers are never read) into the bank.
 
     A bad file is named and the others go in (exit code 1 if any failed)."""
+    from jingdu.bank.themes import theme_list
     from jingdu.glossary import read_file
 
     failed: list[tuple[str, str]] = []
     with _bank(db) as bank:
+        known = set(theme_list()) | {t for t, _ in bank.glossary_themes()}
         for name in expand_inputs(inputs):
             try:
                 entries = read_file(name, theme)
@@ -40,6 +42,9 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Glossary posts (`- ###
                 continue
             out_console.print(f"{escape(name)}: {added} added, {updated} updated "
                               f"({escape(entries[0].theme or 'no theme')})", soft_wrap=True)
+        new = sorted({t for t, _ in bank.glossary_themes()} - known)
+        if new:
+            out_console.print(f"new themes: {escape(', '.join(new))}; {bank.retheme()} items rethemed")
     print_failures(failed)
     if failed:
         raise typer.Exit(1)
@@ -205,6 +210,14 @@ def themes_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP),
         sys.stdout.write(f"{theme}\t{n}\n")
 
 
+def retheme_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Give every item its themes again from the vocabularies and the bank's own glossaries (the
+    themes you set with `bank tag` are kept)."""
+    with _bank(db) as bank:
+        n = bank.retheme()
+    out_console.print(f"{n} items rethemed")
+
+
 def bench_themes_cmd(notes: list[str] = typer.Argument(..., help="NOTE=THEME pairs: a note and its own theme "
                                                        "(e.g. a018.md=基层治理)."),
                      as_json: bool = typer.Option(False, "--json", help="As JSON lines.")) -> None:
@@ -264,4 +277,5 @@ def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     app.command("suggest")(suggest_cmd)
     app.command("pack")(pack_cmd)
     bank_app.command("themes")(themes_cmd)
+    bank_app.command("retheme")(retheme_cmd)
     bench_app.command("themes")(bench_themes_cmd)
