@@ -94,3 +94,8 @@ def test_pack_page_and_files(client: TestClient, note_id: str) -> None:
 
 def test_the_themes_page_lists_themes_without_items(client: TestClient) -> None:
     assert "党的建设" in client.get("/themes").text
+
+
+def test_an_unknown_theme_is_answered_with_the_list(client: TestClient) -> None:
+    r = client.get("/api/themes/新质生产力")
+    assert r.status_code == 404 and "乡村振兴" in r.json()["error"]["message"]

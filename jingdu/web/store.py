@@ -120,6 +120,8 @@ class Store:
         return self._locked(self.bank.theme_list)
 
     def theme_items(self, theme: str, limit: int = 200) -> list[Hit]:
+        """The items of a theme; an unknown theme is a NotFound naming the themes there are."""
+        self._locked(lambda: self.bank.check_theme(theme))
         return [_hit(h) for h in self._locked(lambda: self.bank.items(theme=theme, limit=limit))]
 
     # -- marks -----------------------------------------------------------------------------
