@@ -143,7 +143,7 @@ def export_csv(bank: Bank, path: str | os.PathLike[str], kinds: tuple[str, ...] 
 
 def collect(bank: Bank, theme: str, title: str | None = None, limit: int | None = None) -> str:
     """A theme collection of quotes in Markdown (官媒<theme>金句集锦), each with source and link."""
-    hits = bank.items(kind="quote", theme=theme, limit=limit)
+    hits = bank.items(kind="quote", theme=bank.check_theme(theme), limit=limit)
     heading = title or f"官媒{theme}金句集锦"
     lines = [f"# {heading}", "", f"> {len(hits)} 条金句，按主题「{theme}」汇编自精读素材库。", ""]
     by_note: dict[int, list[Any]] = {}

@@ -120,8 +120,26 @@ CREATE TABLE personal_models (
 CREATE TABLE personal_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+#: The 规范词 glossary (:mod:`jingdu.bank.glossary`).
+_V6_GLOSSARY = """
+CREATE TABLE glossary (
+    id INTEGER PRIMARY KEY,
+    term TEXT NOT NULL,
+    definition TEXT NOT NULL DEFAULT '',
+    scenarios TEXT NOT NULL DEFAULT '[]',  -- JSON list
+    grp TEXT NOT NULL DEFAULT '',
+    theme TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT 'post',   -- post | user
+    updated_at TEXT NOT NULL,
+    UNIQUE (term, theme, source)
+);
+CREATE INDEX glossary_theme ON glossary(theme);
+"""
+
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4, _V5_PERSONAL)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
+    _V1, _V2, one_storage, _V4, _V5_PERSONAL, _V6_GLOSSARY)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jingdu.bank.cards as cardlib
+import jingdu.bank.glossary as gloss
 import jingdu.bank.search as srch
 from jingdu import pipeline
 from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of
@@ -25,6 +26,7 @@ from jingdu.bank.schema import connect, default_path, read_only, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
 from jingdu.errors import InvalidRequest, NotFound
 from jingdu.extract import Extraction
+from jingdu.glossary import Entry, Suggester, Suggestion
 from jingdu.model import Doc, Span
 from jingdu.pipeline import PipelineOptions, ProgressFn
 from jingdu.review import ReviewCard
@@ -347,6 +349,73 @@ class Bank:
     def set_user_marks(self, ref: int | str, spans: Iterable[Span]) -> int:
         """Replace the user's marks on a note, keeping its rejections."""
         return self.set_marks(ref, spans, self.note(ref).rejected)
+
+    # -- the 规范词 glossary ------------------------------------------------------------------
+    def glossary_add(self, entries: Iterable[Entry], origin: str = "post") -> tuple[int, int]:
+        """Add glossary entries (an entry with the same term, theme and source is updated)."""
+        with write_tx(self.con):
+            return gloss.add(self.con, entries, origin)
+
+    def glossary(self, theme: str | None = None) -> list[Entry]:
+        return gloss.entries(self.con, theme)
+
+    def glossary_entry(self, entry_id: int) -> Entry:
+        return gloss.get(self.con, entry_id)
+
+    def glossary_edit(self, entry_id: int, changes: dict[str, Any]) -> Entry:
+        with write_tx(self.con):
+            return gloss.edit(self.con, entry_id, changes)
+
+    def glossary_delete(self, entry_id: int) -> None:
+        with write_tx(self.con):
+            gloss.delete(self.con, entry_id)
+
+    def glossary_themes(self) -> list[tuple[str, int]]:
+        """The glossary's themes with their number of terms."""
+        return gloss.themes(self.con)
+
+    def retheme(self) -> int:
+        """Give every item (not the user's retagged ones) its themes again, from the shipped
+        vocabularies and those of the bank's own glossaries; returns how many changed."""
+        from jingdu.bank.themes import item_themes, vocabularies_from_entries
+
+        vocab = vocabularies_from_entries(self.glossary())
+        rows = self.con.execute("SELECT id, text, themes FROM items WHERE themes_by_user = 0 AND kind != 'note'")
+        changed = [(r["id"], new) for r in rows.fetchall()
+                   if (new := item_themes(r["text"], (), vocab)) != json.loads(r["themes"])]
+        with write_tx(self.con):
+            for item_id, themes in changed:
+                set_themes(self.con, item_id, themes)
+        return len(changed)
+
+    def theme_list(self) -> list[tuple[str, int]]:
+        """Every theme (the vocabularies', the glossary's and those items carry) with its number of items."""
+        from jingdu.bank.themes import theme_list
+
+        counts = dict(self.themes())
+        names = dict.fromkeys([*theme_list(), *(t for t, _ in self.glossary_themes()), *counts])
+        return [(t, counts.get(t, 0)) for t in names]
+
+    def check_theme(self, theme: str) -> str:
+        """``theme`` if the bank knows it, else :class:`NotFound` naming the themes there are."""
+        known = [t for t, _ in self.theme_list()]
+        if theme not in known:
+            raise NotFound(f"no theme {theme!r}; themes: {', '.join(known)}")
+        return theme
+
+    def suggester(self, theme: str | None = None) -> Suggester:
+        """A :class:`Suggester` over the bank's glossary (kept while the glossary is unchanged)."""
+        stamp = self.con.execute("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM glossary").fetchone()
+        key = (tuple(stamp), theme)
+        cached = getattr(self, "_suggester", None)
+        if cached is None or cached[0] != key:
+            cached = (key, Suggester(self.glossary(theme)))
+            self._suggester = cached
+        return cached[1]
+
+    def suggest(self, texts: Sequence[str], k: int = 5, theme: str | None = None) -> list[list[Suggestion]]:
+        """Standard expressions for each text, best first."""
+        return self.suggester(theme).suggest_many(list(texts), k)
 
     # -- numbers --------------------------------------------------------------------------
     def themes(self) -> list[tuple[str, int]]:

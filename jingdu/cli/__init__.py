@@ -40,7 +40,7 @@ def _main(show_version: bool = typer.Option(False, "--version", "-V", callback=_
 
 
 #: Modules under jingdu.cli that register commands (each has ``register(app, bench_app)``).
-COMMAND_MODULES = ("notes", "annotate", "extract", "bank", "web")
+COMMAND_MODULES = ("notes", "annotate", "extract", "bank", "glossary", "web")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"jingdu.cli.{_name}").register(app, bench_app)
 helptext.tidy(app)

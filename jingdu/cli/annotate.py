@@ -120,14 +120,20 @@ def bench_personal(
 
 
 def eval_cmd(
-    notes: list[str] = typer.Argument(..., help="Annotated notes."),
+    notes: list[str] = typer.Argument(..., help="Annotated notes (or `glossary POSTS...`: the 规范词 suggestions)."),
     folds: int = typer.Option(5, "--folds", "-k", min=2, help="Folds, grouped by article."),
     mine: list[Path] = typer.Option([], "--mine", help="Unmarked posts (files or directories) to mine terms from."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     repeats: int = typer.Option(1, "--repeats", "-r", min=1,
                                 help="Different splits to average over (the first is the plain interleaved one)."),
 ) -> None:
-    """Cross-validate the annotator grouped by article, next to lead, TextRank, n-gram LR and dictionary baselines."""
+    """Cross-validate the annotator grouped by article, next to lead, TextRank, n-gram LR and dictionary baselines.
+
+    `jingdu eval glossary POSTS...` evaluates `jingdu suggest` on the glossary posts' exercises instead."""
+    if notes[0] == "glossary":
+        from jingdu.cli.glossary import eval_glossary
+
+        return eval_glossary(notes[1:], as_json)
     from jingdu.annotate import evaluate_files
     from jingdu.annotate.evaluate import group_names, summary_rows
 

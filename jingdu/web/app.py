@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jingdu.web import api, errors, pages, personal, security
+from jingdu.web import api, errors, glossary, pages, personal, security
 from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
 from jingdu.web.security import AccessMiddleware, GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
@@ -45,6 +45,7 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app.include_router(pages.router)
     app.include_router(security.router)
     app.include_router(personal.router)
+    app.include_router(glossary.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:

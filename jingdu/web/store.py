@@ -119,9 +119,12 @@ class Store:
         return {"kind": list(KINDS), "theme": [t for t, _ in self.themes()], "source": self._locked(self.bank.sources)}
 
     def themes(self) -> list[tuple[str, int]]:
-        return self._locked(self.bank.themes)
+        """Every theme (also those without items yet) with its number of items."""
+        return self._locked(self.bank.theme_list)
 
     def theme_items(self, theme: str, limit: int = 200) -> list[Hit]:
+        """The items of a theme; an unknown theme is a NotFound naming the themes there are."""
+        self._locked(lambda: self.bank.check_theme(theme))
         return [_hit(h) for h in self._locked(lambda: self.bank.items(theme=theme, limit=limit))]
 
     # -- marks -----------------------------------------------------------------------------

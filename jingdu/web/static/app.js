@@ -133,6 +133,8 @@
       });
     });
 
+    setupTermSuggestions(noteId);
+
     const saved = sessionStorage.getItem("jd-scroll");
     if (saved !== null) {
       sessionStorage.removeItem("jd-scroll");
@@ -181,7 +183,82 @@
     document.head.appendChild(script);
   }
 
+  // 规范词 for the selected passage; "insert" puts one as a note (an underline tagged 规范词：…) on it.
+  function setupTermSuggestions(noteId) {
+    const list = document.getElementById("term-suggestions");
+    const hint = document.getElementById("term-hint");
+    if (!list) return;
+    let timer = null;
+    let asked = "";
+    const ask = async function () {
+      const r = selectionRange();
+      const text = r ? window.getSelection().toString().trim() : "";
+      if (!r || text.length < 2 || text === asked) return;
+      asked = text;
+      try {
+        const data = await call("POST", "/api/suggest", { text: text.slice(0, 5000), k: 5 });
+        list.replaceChildren();
+        hint.textContent = data.message || ("“" + text.slice(0, 24) + (text.length > 24 ? "…" : "") + "”");
+        data.suggestions.forEach(function (s) {
+          const li = document.createElement("li");
+          li.className = "term-suggestion";
+          const term = document.createElement("strong");
+          term.textContent = s.term;
+          const why = document.createElement("div");
+          why.className = "muted why";
+          why.textContent = s.why;
+          const btn = document.createElement("button");
+          btn.type = "button";
+          btn.className = "term-insert";
+          btn.textContent = "插入 insert";
+          btn.addEventListener("click", async function () {
+            try {
+              await call("POST", "/api/notes/" + encodeURIComponent(noteId) + "/term-notes",
+                         { start: r.start, end: r.end, term: s.term });
+              toast("已加注：" + s.term);
+              li.classList.add("inserted");
+            } catch (err) { toast(err.message, true); }
+          });
+          li.append(term, " ", btn, why);
+          list.append(li);
+        });
+      } catch (err) { toast(err.message, true); }
+    };
+    const later = function () { window.clearTimeout(timer); timer = window.setTimeout(ask, 250); };
+    note.addEventListener("mouseup", later);
+    note.addEventListener("keyup", later);
+  }
+
+  function setupGlossary() {
+    const form = document.getElementById("glossary-add");
+    form.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      const f = new FormData(form);
+      const scenario = String(f.get("scenario") || "").trim();
+      try {
+        await call("POST", "/api/glossary", { term: String(f.get("term") || ""), definition: String(f.get("definition") || ""),
+          scenarios: scenario ? [scenario] : [], group: String(f.get("group") || ""), theme: String(f.get("theme") || "") });
+        window.location.reload();
+      } catch (err) { toast(err.message, true); }
+    });
+    document.querySelectorAll(".entry-delete").forEach(function (btn) {
+      btn.addEventListener("click", async function () {
+        try { await call("DELETE", "/api/glossary/" + btn.dataset.entry); window.location.reload(); }
+        catch (err) { toast(err.message, true); }
+      });
+    });
+    document.querySelectorAll(".entry-edit").forEach(function (btn) {
+      btn.addEventListener("click", async function () {
+        const definition = window.prompt("基本释义 definition");
+        if (definition === null) return;
+        try { await call("PATCH", "/api/glossary/" + btn.dataset.entry, { definition: definition }); window.location.reload(); }
+        catch (err) { toast(err.message, true); }
+      });
+    });
+  }
+
   if (note) setupNote();
   const mindmap = document.getElementById("mindmap");
   if (mindmap) drawMindmap(mindmap);
+  if (document.getElementById("glossary-add")) setupGlossary();
 })();
