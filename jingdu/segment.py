@@ -73,10 +73,16 @@ def sentences(doc: Doc, kinds: tuple[str, ...] = PROSE_BLOCKS) -> list[Sentence]
 @lru_cache(maxsize=1)
 def _jieba():  # type: ignore[no-untyped-def]
     import logging
+    import os
+    import tempfile
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    # jieba caches its dictionary in one shared file of the temp folder; another user's file there
+    # cannot be replaced (a traceback on every start), so each user has a cache file of their own
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    jieba.dt.cache_file = os.path.join(tempfile.gettempdir(), f"jieba.u{uid}.cache")
     jieba.initialize()
     return jieba
 
