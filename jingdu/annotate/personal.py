@@ -68,6 +68,7 @@ class Seen:
     sentences: list[Range]
     rows: dict[str, LayerRows]
     default: dict[str, list[Range]]
+    fallback: list[Range] = field(default_factory=list)  # the default's bold fallback (key figures, people)
 
 
 def see(doc: Doc, base: Model) -> Seen:
@@ -80,7 +81,7 @@ def see(doc: Doc, base: Model) -> Seen:
         default[sp.layer].append((sp.start, sp.end))
     if not prep.infos:
         empty = {layer: LayerRows([], np.zeros((0, 1), np.float32), np.zeros(0)) for layer in LAYERS}
-        return Seen(doc.text, sents, empty, default)
+        return Seen(doc.text, sents, empty, default, list(default["bold"]))
     acct = base.rates.features(doc.meta.account)
     skip = furniture_ranges(doc, sents)
     dense = with_column(H.columns(prep.table.dense, base.highlight.names[:-1]), acct[0])
@@ -96,7 +97,8 @@ def see(doc: Doc, base: Model) -> Seen:
         "bold": LayerRows(bold, np.hstack([Xb, span_style(doc.text, bold, [c.sent for c in prep.cands], prep.infos)]),
                           _off(base.bold.proba(Xb), bold, skip)),
     }
-    return Seen(doc.text, sents, rows, default)
+    chosen = greedy(bold, rows["bold"].base, base.thresholds["bold_t"]) if bold else []
+    return Seen(doc.text, sents, rows, default, [] if chosen else list(default["bold"]))
 
 
 #: Features of what a sentence or a span holds, added to the default's for the correction: readers
@@ -298,6 +300,14 @@ def decide(layer: str, ranges: Sequence[Range], probs: np.ndarray, t: float) -> 
     return [ranges[i] for i in (greedy(ranges, probs, t) if len(ranges) else [])]
 
 
+def decide_for(seen: Seen, layer: str, probs: np.ndarray, t: float, fallback: bool = True) -> list[Range]:
+    """:func:`decide` on a note's candidates; bold that marks nothing falls back to the default's
+    key figures and people, as the default model does (:func:`jingdu.annotate.annotator.predict`),
+    unless ``fallback`` is False (a user who never kept a bold mark)."""
+    out = decide(layer, seen.rows[layer].ranges, probs, t)
+    return out if out or layer != "bold" or not fallback else list(seen.fallback)
+
+
 def _grid(layer: str) -> tuple[float, ...]:
     return HL_GRID if layer == "highlight" else SPAN_GRID
 
@@ -449,7 +459,8 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
                                        [ranges[i] for i in train_idx])
             for i in fold:
                 oof[i] = _proba(corr, Xs[i], bs[i])
-                rows[i] = count(seens[i], golds[i], layer, decide(layer, ranges[i], oof[i], t_fold))
+                keeps = sum(gold_n[j] for j in train_idx) > 0
+                rows[i] = count(seens[i], golds[i], layer, decide_for(seens[i], layer, oof[i], t_fold, keeps))
         score = _f1_rows(rows)
         if best is None or score > best[0] + 1e-9:
             best = (score, penalty, rows, oof)
@@ -463,7 +474,8 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
     corr = _fit_on(list(range(n)), Xs, bs, ys, penalty)
     better = score >= dflt + margin(n) or (mine[:, 2].sum() == 0 and mine[:, 1].sum() < theirs[:, 1].sum())
     return LayerModel(corr, t, penalty, bool(better and sure >= CONFIDENCE),
-                      {"default": round(dflt, 4), "personal": round(score, 4), "confidence": round(sure, 3)})
+                      {"default": round(dflt, 4), "personal": round(score, 4), "confidence": round(sure, 3),
+                       "marks": int(sum(gold_n))})
 
 
 def _proba(corr: Correction, X: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -532,7 +544,7 @@ def personal_ranges(seen: Seen, model: Personal) -> dict[str, list[Range]]:
             continue
         rows = seen.rows[layer]
         probs = lm.correction.proba(rows.X.astype(np.float64), rows.base) if len(rows.base) else np.zeros(0)
-        out[layer] = decide(layer, rows.ranges, probs, lm.threshold)
+        out[layer] = decide_for(seen, layer, probs, lm.threshold, bool(lm.scores.get("marks", 1)))
     return out
 
 
