@@ -88,6 +88,15 @@ def contains_all(text: str, literals: list[str]) -> bool:
     return all(t.lower() in low for t in literals)
 
 
+def passage(text: str, literals: list[str], width: int = 120) -> str:
+    """The stretch of ``text`` (``width`` characters) around the first literal found, with ``…``."""
+    low = text.lower()
+    found = [i for i in (low.find(t.lower()) for t in literals) if i >= 0]
+    lo = max(0, min(found, default=0) - width // 3)
+    hi = min(len(text), lo + width)
+    return ("…" if lo > 0 else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
+
+
 def snippet(text: str, literals: list[str], width: int = 60) -> str:
     """A window of ``text`` around the first match, HTML-escaped, matches in ``<mark>``."""
     low = text.lower()

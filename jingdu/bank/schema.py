@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jingdu.bank.migrate3 import one_storage
+from jingdu.bank.migrate5 import nothing_twice
 from jingdu.errors import BankError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -107,7 +108,7 @@ CREATE INDEX notes_account ON notes(account);
 """
 
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _V2, one_storage, _V4, nothing_twice)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]

@@ -20,7 +20,7 @@ from typing import Any
 import jingdu.bank.cards as cardlib
 import jingdu.bank.search as srch
 from jingdu import pipeline
-from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of
+from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of, unpack
 from jingdu.bank.schema import connect, default_path, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
 from jingdu.errors import InvalidRequest, NotFound
@@ -258,21 +258,21 @@ class Bank:
         note = self.resolve(ref)
         row = self.con.execute("SELECT extraction FROM notes WHERE id = ?", (note,)).fetchone()
         if row["extraction"]:
-            return Extraction.from_dict(json.loads(row["extraction"]))
+            return Extraction.from_dict(json.loads(unpack(row["extraction"])))
         with write_tx(self.con):
             return stored_extraction(self.con, note)
 
     def recent_notes(self, n: int = 20) -> list[dict[str, Any]]:
-        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ?", (n,))
+        rows = self.con.execute(f"SELECT {RECORD} FROM notes ORDER BY updated_at DESC, id DESC LIMIT ?", (n,))
         return [note_record(r) for r in rows]
 
     def notes(self, theme: str | None = None) -> list[dict[str, Any]]:
-        recs = [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
+        recs = [note_record(r) for r in self.con.execute(f"SELECT {RECORD} FROM notes ORDER BY published DESC, id")]
         return [r for r in recs if theme is None or theme in r["themes"]]
 
     def sources(self) -> list[str]:
-        """The accounts the bank's notes come from."""
-        rows = self.con.execute("SELECT DISTINCT account FROM notes WHERE account != '' ORDER BY account")
+        """The accounts the bank's notes come from (kept as counters: no scan of the notes)."""
+        rows = self.con.execute("SELECT name FROM facets WHERE facet = 'source' AND n > 0 ORDER BY name")
         return [r[0] for r in rows]
 
     def orphans(self, ref: int | str | None = None) -> list[dict[str, Any]]:
@@ -301,6 +301,12 @@ class Bank:
                limit: int = 20) -> list[srch.Hit]:
         """Full-text search (bigram FTS5, BM25); every hit holds every query term."""
         return srch.search(self.con, query, kind=kind, theme=theme, source=source, limit=limit)
+
+    def search_page(self, query: str, kind: str | None = None, theme: str | None = None,
+                    source: str | None = None, limit: int = 20) -> srch.SearchPage:
+        """A search as a reader sees it: the matching terms grouped (with their count of notes),
+        then the sentences, each text once, then the notes."""
+        return srch.search_page(self.con, query, kind=kind, theme=theme, source=source, limit=limit)
 
     def like_search(self, query: str, kind: str | None = None, limit: int = 20) -> list[srch.Hit]:
         """The baseline: a LIKE scan of every item's text."""
@@ -340,14 +346,13 @@ class Bank:
     def themes(self) -> list[tuple[str, int]]:
         """Each theme with its number of items, the largest first."""
         return [(r[0], r[1]) for r in self.con.execute(
-            "SELECT theme, COUNT(*) FROM item_themes GROUP BY theme ORDER BY COUNT(*) DESC, theme")]
+            "SELECT name, n FROM facets WHERE facet = 'theme' AND n > 0 ORDER BY n DESC, name")]
 
     def stats(self) -> dict[str, Any]:
         c = self.con
         kinds = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM items GROUP BY kind")}
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        user = one("SELECT COUNT(*) FROM notes, json_each(notes.doc, '$.layers') AS layer, json_each(layer.value) AS s"
-                   " WHERE json_extract(s.value, '$.origin') = 'user'")
+        user = one("SELECT COALESCE(SUM(user_marks), 0) FROM notes")
         return {"path": str(self.path), "notes": one("SELECT COUNT(*) FROM notes"),
                 "items": one("SELECT COUNT(*) FROM items"), "kinds": kinds, "themes": dict(self.themes()),
                 "user_marks": user, "orphans": one("SELECT COUNT(*) FROM orphans"),
@@ -361,6 +366,10 @@ class Bank:
     def review(self, card_id: int, rating: int, now: Any = None, duration_ms: int | None = None) -> dict[str, Any]:
         """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""
         return cardlib.review(self.con, card_id, rating, now=now, duration_ms=duration_ms)
+
+
+#: The columns of a note's record (never its document: listings stay small).
+RECORD = "id, note_id, title, account, url, published, tags, categories, themes, added_at, updated_at"
 
 
 def note_record(row: sqlite3.Row) -> dict[str, Any]:

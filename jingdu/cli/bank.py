@@ -300,6 +300,9 @@ def bench_bank_cmd(posts: int = typer.Option(684, "--posts", min=1, help="How ma
         (m, p), (lm, lp) = r.search_ms[q], r.like_ms[q]
         out_console.print(f"{what:18} {q:10} {m:8.2f} / {p:8.2f} ms   {lm:9.2f} / {lp:9.2f} ms   "
                           f"{lm / m if m else float('inf'):6.1f}x")
+    (m, p), (lm, lp) = r.overall_ms, r.like_overall_ms
+    out_console.print(f"{'all queries':29} {m:8.2f} / {p:8.2f} ms   {lm:9.2f} / {lp:9.2f} ms   "
+                      f"{lm / m if m else float('inf'):6.1f}x")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
