@@ -192,6 +192,8 @@ def _run(fn: Any, query: str) -> Any:
     try:
         return fn()
     except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):  # a time limit (Bank.deadline), not a bad query
+            raise
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 

@@ -11,7 +11,9 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,11 +25,18 @@ from jingdu import pipeline
 from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of, unpack
 from jingdu.bank.schema import connect, default_path, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
-from jingdu.errors import InvalidRequest, NotFound
+from jingdu.errors import InvalidRequest, JingduError, NotFound
 from jingdu.extract import Extraction
 from jingdu.model import Doc, Span
 from jingdu.pipeline import PipelineOptions, ProgressFn
 from jingdu.review import ReviewCard
+
+
+class TooSlow(JingduError):
+    """A call to the bank ran past its time limit (:meth:`Bank.deadline`)."""
+
+    code = "timeout"
+    status = 503
 
 
 @dataclass
@@ -157,14 +166,32 @@ class Bank:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Interrupt any statement still running ``seconds`` from now (:class:`TooSlow`; a write
+        transaction it was in rolls back)."""
+        end = time.monotonic() + seconds
+        self.con.set_progress_handler(lambda: int(time.monotonic() > end), 10_000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise TooSlow(f"the bank took longer than {seconds:g} s for this request") from None
+            raise
+        finally:
+            self.con.set_progress_handler(None, 0)
+
+    def add_prepared(self, prepared: Prepared) -> tuple[str, int]:
+        """Store a note made by :func:`prepare` (which may run anywhere, without the bank)."""
+        with write_tx(self.con):
+            written = write_note(self.con, prepared)
+        return written.status, written.note
+
     # -- adding ---------------------------------------------------------------------------
     def add_doc(self, doc: Doc, *, annotate: bool = False, replace: bool = False,
                 source_path: str = "") -> tuple[str, int]:
         """Add or update one document; returns ``(added|updated|unchanged, note id)``."""
-        prepared = prepare(doc, PipelineOptions(annotate=annotate), source_path, replace=replace)
-        with write_tx(self.con):
-            written = write_note(self.con, prepared)
-        return written.status, written.note
+        return self.add_prepared(prepare(doc, PipelineOptions(annotate=annotate), source_path, replace=replace))
 
     def add_paths(self, paths: Iterable[str], annotate: bool = False, progress: ProgressFn | None = None,
                   jobs: int | None = None, batch: int = 64, replace: bool = False) -> AddReport:

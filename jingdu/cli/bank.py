@@ -111,17 +111,26 @@ def search_cmd(query: str = typer.Argument(..., help="Words to find (all of them
                limit: int = typer.Option(20, "--limit", help="At most this many hits."),
                as_json: bool = typer.Option(False, "--json", help="Print the hits as a JSON list."),
                db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Full-text search (BM25-ranked); each hit holds every word of the query."""
+    """Full-text search (BM25-ranked): the matching terms on one line with their count of notes,
+    then the sentences, then the notes; each text once, every hit holding every word."""
     with _bank(db) as bank:
-        hits = bank.search(query, kind=kind, theme=tag, source=source, limit=limit)
-    if as_json:
-        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
-        return
-    for h in hits:
+        if as_json:
+            hits = bank.search(query, kind=kind, theme=tag, source=source, limit=limit)
+            print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+            return
+        page = bank.search_page(query, kind=kind, theme=tag, source=source, limit=limit)
+    filters = [f"{name}={value}" for name, value in (("kind", kind), ("tag", tag), ("source", source)) if value]
+    if filters:
+        err_console.print(f"filters: {' '.join(filters)}")
+    if page.terms:
+        out_console.print("[red]terms[/red]  " + " · ".join(
+            f"{escape(t.text)} [dim]({t.notes} notes)[/dim]" for t in page.terms))
+    for h in page.hits:
         snip = escape(h.snippet).replace("<mark>", "[bold yellow]").replace("</mark>", "[/]")
+        also = f" +{h.notes - 1} notes" if h.notes > 1 else ""
         out_console.print(f"[dim]{h.id:>6}[/dim] [cyan]{h.kind:5}[/cyan] {snip}  "
-                          f"[dim]— {escape(h.note['title'])} · {escape(h.note['source'])} {h.score:.2f}[/dim]")
-    err_console.print(f"{len(hits)} hits")
+                          f"[dim]— {escape(h.note['title'])} · {escape(h.note['source'])}{also} {h.score:.2f}[/dim]")
+    err_console.print(f"{len(page.hits)} hits, {len(page.terms)} terms")
 
 
 @bank_app.command("tag")

@@ -14,6 +14,7 @@ from jingdu.web.options import DEFAULT_WEB_OPTIONS, WebOptions
 from jingdu.web.security import GuardMiddleware, csrf_token, new_secret
 from jingdu.web.store import open_store
 from jingdu.web.templating import page
+from jingdu.web.work import WorkPool
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """Read, correct and search notes.  Every error answers
@@ -28,7 +29,8 @@ def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAP
     app = FastAPI(title="jingdu workbench", description=DESCRIPTION, version="1",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.options = opts
-    app.state.store = open_store(db_path)
+    app.state.store = open_store(db_path, opts.bank_timeout)
+    app.state.work = WorkPool(opts.workers, opts.queue, opts.work_timeout)
     app.state.secret = new_secret()
     app.state.csrf = csrf_token(app.state.secret)
     errors.install(app)
