@@ -107,3 +107,35 @@ def test_thousands_of_query_terms_are_refused_within_a_second(server: str, path:
     r = httpx.get(server + path + "+".join(["国"] * 6000), timeout=10)
     assert time.monotonic() - start < 1.0
     assert r.status_code == 400 and "at most" in r.text
+
+
+@pytest.mark.slow
+def test_several_server_processes_serve_one_bank(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    port = _port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "JINGDU_HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "jingdu", "serve", "--db", str(tmp_path / "bank.db"),
+                             "--port", str(port), "--workers", "2", "--no-annotate"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+            time.sleep(0.3)
+        added = [_ingest(base, form=bool(i % 2)).status_code for i in range(4)]  # forms: one secret for all
+        assert added == [201, 303, 201, 303]
+        hits = [httpx.get(base + "/api/search", params={"q": "新质生产力"}, timeout=10).json()["hits"]
+                for _ in range(4)]
+        assert all(h for h in hits)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -153,11 +153,17 @@ def export_cmd(anki: Path | None = typer.Option(None, "--anki", help="Write an A
 
     if anki is None and csv_path is None:
         raise fail("say what to export: --anki FILE and/or --csv FILE", 2)
+    start = time.perf_counter()
     with _bank(db) as bank:
         if anki is not None:
-            err_console.print(f"{export_anki(bank, anki, theme=theme)} cards → {anki}")
+            with err_console.status(f"writing the Anki deck {anki} …"):
+                cards = export_anki(bank, anki, theme=theme)
+            err_console.print(f"{cards} cards → {anki}")
         if csv_path is not None:
-            err_console.print(f"{export_csv(bank, csv_path, theme=theme)} items → {csv_path}")
+            with err_console.status(f"writing {csv_path} …"):
+                items = export_csv(bank, csv_path, theme=theme)
+            err_console.print(f"{items} items → {csv_path}")
+    err_console.print(f"exported in {time.perf_counter() - start:.1f} s")
 
 
 @bank_app.command("collect")

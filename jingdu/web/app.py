@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,27 @@ DESCRIPTION = """Read, correct and search notes.  Every error answers
 `{"error": {"code": "...", "message": "...", "status": 4xx}}`.  Requests that change
 state must come from this server's own pages (Origin / Sec-Fetch-Site) and API bodies must
 be `application/json`."""
+
+
+#: Where ``jingdu serve --workers N`` leaves the settings its server processes start from.
+SETTINGS_ENV = "JINGDU_SERVE_SETTINGS"
+
+
+def share_settings(db_path: str | Path, app: FastAPI, workers: int) -> None:
+    """Leave the bank, the options that matter and the form secret for :func:`from_settings`
+    (``jingdu serve --workers N``: each process opens the bank itself; SQLite queues writes)."""
+    opts: WebOptions = app.state.options
+    os.environ[SETTINGS_ENV] = json.dumps({"db": str(db_path), "annotate": opts.annotate, "workers": workers,
+                                           "secret": app.state.secret.hex()})
+
+
+def from_settings() -> FastAPI:
+    """The app of one server process of ``jingdu serve --workers N`` (see :func:`share_settings`)."""
+    settings = json.loads(os.environ[SETTINGS_ENV])
+    app = create_app(settings["db"], WebOptions(annotate=settings["annotate"], workers=settings["workers"]))
+    app.state.secret = bytes.fromhex(settings["secret"])
+    app.state.csrf = csrf_token(app.state.secret)
+    return app
 
 
 def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAPI:
