@@ -1,8 +1,7 @@
 """Schema 4 → 5, nothing stored twice and counters for the facets.
 
 * The search index becomes contentless (``content=''``): it keeps the index of each item's
-  bigrams, no copy of them, and gains a ``kind`` column (the item's group: ``line``, ``term``,
-  ``note``) so that a search of one group is answered inside FTS5.
+  bigrams, no copy of them.
 * A ``note`` item's row holds the note's title; its index entry still holds the whole text.
 * ``notes.doc`` and ``notes.extraction`` are stored zlib-packed; ``notes.user_marks`` counts
   the user's marks of each note.
@@ -19,12 +18,9 @@ import json
 import sqlite3
 
 from jingdu.bank.grams import grams
-from jingdu.bank.items import GROUPS, pack
+from jingdu.bank.items import pack
 
-FTS = ("CREATE VIRTUAL TABLE items_fts USING fts5(grams, kind, content = '',"
-       " tokenize = 'unicode61 remove_diacritics 0')")
-#: The ``kind`` column only filters: it takes no part in the ranking.
-RANK = "INSERT INTO items_fts (items_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)')"
+FTS = "CREATE VIRTUAL TABLE items_fts USING fts5(grams, content = '', tokenize = 'unicode61 remove_diacritics 0')"
 
 FACETS = """
 CREATE TABLE facets (
@@ -78,11 +74,10 @@ def nothing_twice(con: sqlite3.Connection) -> None:
     """Run inside the caller's transaction."""
     con.execute("DROP TABLE items_fts")
     con.execute(FTS)
-    con.execute(RANK)
     for stmt in [*statements(FACETS), *_FILL]:
         con.execute(stmt)
-    con.executemany("INSERT INTO items_fts (rowid, grams, kind) VALUES (?, ?, ?)",
-                    ((r[0], grams(r[2]), GROUPS[r[1]]) for r in con.execute("SELECT id, kind, text FROM items")))
+    con.executemany("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)",
+                    ((r[0], grams(r[1])) for r in con.execute("SELECT id, text FROM items")))
     for row in con.execute("SELECT id, title, doc, extraction FROM notes").fetchall():
         doc = json.loads(row["doc"])
         users = sum(1 for spans in doc.get("layers", {}).values() for s in spans if s.get("origin") == "user")

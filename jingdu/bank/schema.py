@@ -135,6 +135,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _retry(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
+        con.execute("PRAGMA cache_size = -65536")  # 64 MB: the search index merges its segments in memory
         con.execute("PRAGMA foreign_keys = ON")
         migrate(con)
     except sqlite3.DatabaseError as exc:

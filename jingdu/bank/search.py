@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,13 +17,15 @@ COLUMNS = ('i.id, i.kind, i.roles, i.text, i.data, i.themes, i.origin, i.start, 
            " n.id AS note_id, n.note_id AS note_name, n.title, n.account, n.url, n.published")
 ITEM_SQL = f"SELECT {COLUMNS} FROM items i JOIN notes n ON n.id = i.note"
 #: A query is answered in the newest ``WINDOW`` items first, then in eight times as many, and
-#: so on until the window holds the hits asked for (at last: every item).  A very common word
-#: (发展) matches a large share of an archive; ranking all its matches costs time in proportion
-#: to the archive, while its newest window already holds more matches than a page shows.  The
-#: ranking stays BM25 (with the whole index's statistics) among every match of that window:
-#: each holds every query term, the best ranked of thousands are as relevant as any, and a
-#: reader of an archive sees recent material first.  A rare term widens the window to all.
+#: so on until the window holds a page's worth of matches (at last: every item); of its matches
+#: the newest ``CANDIDATES`` are ranked.  A very common word (发展) matches a large share of an
+#: archive, and FTS5's own ``bm25()`` reads the whole list of every query term's rows to weigh
+#: it (its cost grows with the archive whatever the page); bounded, the ranking is BM25 over the
+#: candidates with their own statistics (:func:`score`): every candidate holds every query term,
+#: so the best ranked of a thousand are as relevant as any, and a reader of an archive sees
+#: recent material first.  A rare term widens the window to every item, where it has few matches.
 WINDOW = 20_000
+CANDIDATES = 1000
 
 
 class SearchError(JingduError):
@@ -52,7 +55,7 @@ class Hit:
         return asdict(self)
 
 
-def hit_from_row(row: sqlite3.Row, score: float, literals: list[str]) -> Hit:
+def hit_from_row(row: Mapping[str, Any], score: float, literals: list[str]) -> Hit:
     note = {"id": row["note_id"], "name": row["note_name"], "title": row["title"], "source": row["account"],
             "url": row["url"], "published": row["published"]}
     return Hit(id=row["id"], kind=row["kind"], text=row["text"], note=note, score=round(score, 4),
@@ -61,15 +64,13 @@ def hit_from_row(row: sqlite3.Row, score: float, literals: list[str]) -> Hit:
                key=row["key"], roles=row["roles"].split())
 
 
-def _filters(kind: str | None, theme: str | None, source: str | None,
-             indexed: bool = False) -> tuple[list[str], list[Any]]:
-    """SQL conditions for the filters (``indexed``: the search index's group already holds the
-    kind, so only a line's role is checked)."""
+def _filters(kind: str | None, theme: str | None, source: str | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions for the filters (a line that is also a fact is found as a fact too)."""
     where: list[str] = []
     args: list[Any] = []
     if kind and kind not in KINDS:
         raise SearchError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind and not (indexed and GROUPS[kind] == kind):
+    if kind:
         where.append("(i.kind = ? OR instr(' ' || i.roles || ' ', ?) > 0)")  # a line that is also a fact
         args.extend([kind, f" {kind} "])
     if theme:
@@ -107,10 +108,6 @@ class SearchPage:
                 "terms": [asdict(t) for t in self.terms], "hits": [h.to_dict() for h in self.hits]}
 
 
-def _group_of(kind: str | None) -> str | None:
-    return None if kind is None else GROUPS[kind]
-
-
 def _windows(con: sqlite3.Connection) -> list[int | None]:
     """The lowest item ids of the search windows, newest first: the newest ``WINDOW`` items,
     eight times as many, … and at last every item (``None``)."""
@@ -123,46 +120,62 @@ def _windows(con: sqlite3.Connection) -> list[int | None]:
     return [*out, None]
 
 
-def _ranked(con: sqlite3.Connection, expr: str, group: str | None, where: list[str], args: list[Any],
-            need: int) -> list[sqlite3.Row]:
-    """The best ranked matches of ``expr`` in ``group`` that pass ``where`` (``need`` of them and
-    as many again per hit for the copies shown once), ranked in the newest window of items that
-    holds ``need`` of them (see :data:`WINDOW`)."""
-    fetch = need * 5 + 20
-    match = f"kind : {group} AND grams : ({expr})" if group else f"grams : ({expr})"
+def _candidates(con: sqlite3.Connection, expr: str, where: list[str], args: list[Any],
+                need: int) -> list[sqlite3.Row]:
+    """``(id, kind, text)`` of the newest :data:`CANDIDATES` matches of the newest window that
+    holds ``need`` matches (a page's worth; see :data:`WINDOW`)."""
     rows: list[sqlite3.Row] = []
     for low in _windows(con):
         bound, bound_args = (" AND items_fts.rowid >= ?", [low]) if low is not None else ("", [])
-        if not where:  # rank inside FTS5, then join only the page of hits
-            sql = (f"SELECT -m.rank AS score, {COLUMNS} FROM (SELECT rowid, rank FROM items_fts"
-                   f" WHERE items_fts MATCH ?{bound} ORDER BY rank LIMIT ?) m"
-                   " JOIN items i ON i.id = m.rowid JOIN notes n ON n.id = i.note ORDER BY m.rank")
-            params: list[Any] = [match, *bound_args, fetch]
-        else:
-            sql = (f"SELECT -items_fts.rank AS score, {COLUMNS} FROM items_fts"
-                   f" JOIN items i ON i.id = items_fts.rowid JOIN notes n ON n.id = i.note"
-                   f" WHERE items_fts MATCH ?{bound}" + "".join(" AND " + w for w in where)
-                   + " ORDER BY items_fts.rank LIMIT ?")
-            params = [match, *bound_args, *args, fetch]
-        rows = con.execute(sql, params).fetchall()
+        sql = ("SELECT i.id, i.kind, i.text FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+               f" JOIN notes n ON n.id = i.note WHERE items_fts MATCH ?{bound}"
+               + "".join(" AND " + w for w in where) + " ORDER BY items_fts.rowid DESC LIMIT ?")
+        rows = con.execute(sql, [expr, *bound_args, *args, CANDIDATES]).fetchall()
         if len(rows) >= need:
             break
     return rows
 
 
-def _hits(rows: list[sqlite3.Row], literals: list[str], limit: int) -> list[Hit]:
-    """Hits holding every literal term, each (group, text) once, the best ranked first."""
-    out: dict[tuple[str, str], Hit] = {}
-    for r in rows:
-        group = GROUPS[r["kind"]]
-        if group != "note" and not contains_all(r["text"], literals):  # a note's row holds its title only
-            continue
-        have = out.get((group, r["text"]))
+def _ranked(con: sqlite3.Connection, rows: list[sqlite3.Row], group: str, need: int,
+            literals: list[str]) -> list[Hit]:
+    """The ``need`` best ranked candidates of ``group`` by :func:`score`, each text once (its
+    copies in other notes counted in ``Hit.notes``)."""
+    mine = [r for r in rows if GROUPS[r["kind"]] == group
+            and (group == "note" or contains_all(r["text"], literals))]  # a note's row holds its title only
+    scores = score([r["text"] for r in mine], literals)
+    chosen: dict[str, list[Any]] = {}  # text -> [id, score, copies]
+    for k in sorted(range(len(mine)), key=lambda k: (-scores[k], -mine[k]["id"])):
+        have = chosen.get(mine[k]["text"])
         if have is not None:
-            have.notes += 1
-        elif len(out) < limit:
-            out[(group, r["text"])] = hit_from_row(r, r["score"], literals)
-    return list(out.values())
+            have[2] += 1
+        elif len(chosen) < need:
+            chosen[mine[k]["text"]] = [mine[k]["id"], scores[k], 1]
+    if not chosen:
+        return []
+    ids = [c[0] for c in chosen.values()]
+    full = {r["id"]: r for r in con.execute(f"{ITEM_SQL} WHERE i.id IN ({','.join('?' * len(ids))})", ids)}
+    hits = []
+    for item, value, copies in chosen.values():
+        hit = hit_from_row(full[item], value, literals)
+        hit.notes = copies
+        hits.append(hit)
+    return hits
+
+
+def score(texts: list[str], literals: list[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+    """BM25 of each text for the literal terms, with the candidates' own statistics (every
+    candidate holds every term, so the terms weigh alike): more occurrences and shorter texts
+    first."""
+    if not texts:
+        return []
+    low = [t.lower() for t in texts]
+    terms = [t.lower() for t in literals]
+    avg = sum(len(t) for t in low) / len(low) or 1.0
+    out = []
+    for text in low:
+        norm = k1 * (1 - b + b * len(text) / avg)
+        out.append(sum(tf * (k1 + 1) / (tf + norm) for tf in (text.count(t) for t in terms)))
+    return out
 
 
 def _with_text(con: sqlite3.Connection, hits: list[Hit], literals: list[str], width: int = 120) -> list[Hit]:
@@ -199,28 +212,35 @@ def _run(fn: Any, query: str) -> Any:
 
 def search(con: sqlite3.Connection, query: str, kind: str | None = None, theme: str | None = None,
            source: str | None = None, limit: int = 20) -> list[Hit]:
-    """The best ranked hits of every kind (or of ``kind``), each text once."""
+    """The best ranked hits of every kind (or of ``kind``), each text once: sentences, then
+    terms, then notes."""
     expr, literals = _parse(query)
-    where, args = _filters(kind, theme, source, indexed=True)
-    rows = _run(lambda: _ranked(con, expr, _group_of(kind), where, args, limit), query)
-    return _with_text(con, _hits(rows, literals, limit), literals)
+    where, args = _filters(kind, theme, source)
+    groups = [GROUPS[kind]] if kind else ["line", "term", "note"]
+    rows = _run(lambda: _candidates(con, expr, where, args, limit), query)
+    hits: list[Hit] = []
+    for group in groups:
+        hits += _ranked(con, rows, group, limit - len(hits), literals)
+        if len(hits) >= limit:
+            break
+    return _with_text(con, hits, literals)
 
 
 def search_page(con: sqlite3.Connection, query: str, kind: str | None = None, theme: str | None = None,
                 source: str | None = None, limit: int = 20, terms: int = 8) -> SearchPage:
     """A search as a reader sees it: terms grouped, then sentences, then notes (see :class:`SearchPage`)."""
     expr, literals = _parse(query)
-    where, args = _filters(kind, theme, source, indexed=True)
+    where, args = _filters(kind, theme, source)
     page = SearchPage(query, kind=kind, theme=theme, source=source)
-    groups = [_group_of(kind)] if kind else ["term", "line", "note"]
-    for group in groups:
-        if group == "term":
-            rows = _run(lambda: _ranked(con, expr, "term", where, args, limit if kind else terms), query)
-            page.terms = _term_rows(con, _hits(rows, literals, limit if kind else terms))
-        else:
-            take = limit if group == "line" or kind else max(3, limit // 4)
-            rows = _run(lambda g=group, t=take: _ranked(con, expr, g, where, args, t), query)
-            page.hits += _with_text(con, _hits(rows, literals, take), literals)
+    take = {GROUPS[kind]: limit} if kind else {"term": terms, "line": limit, "note": max(3, limit // 4)}
+    rows = _run(lambda: _candidates(con, expr, where, args, limit), query)
+    for group in ("term", "line", "note"):
+        if group in take:
+            hits = _ranked(con, rows, group, take[group], literals)
+            if group == "term":
+                page.terms = _term_rows(con, hits)
+            else:
+                page.hits += _with_text(con, hits, literals)
     return page
 
 

@@ -6,7 +6,7 @@ is what :func:`jingdu.extract.extract` found in it (both zlib-packed, :func:`~ji
 
 The search index ``items_fts`` is contentless (it holds no copy of the text): an entry is
 removed with FTS5's ``delete`` command given the very values it was indexed with, which are
-always ``grams(item text)`` and the item's group, or for a ``note`` item
+always ``grams(item text)``, or for a ``note`` item
 ``grams(index_text(note))`` (:func:`unindex`).  Re-adding an article updates its row:
 
 * the user's marks and rejections are kept, and when the text changed they follow their words
@@ -28,7 +28,6 @@ from jingdu.anchor import reanchor
 from jingdu.bank.grams import grams
 from jingdu.bank.items import (
     DRAW_VERSION,
-    GROUPS,
     LINE_ROLES,
     Item,
     Prepared,
@@ -212,12 +211,12 @@ def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item], 
         if rows:
             _update_item(con, rows[0], it)
             if it.kind == "note" and old_index != new_index:
-                unindex(con, [(rows[0]["id"], "note", old_index)])
-                index(con, [(rows[0]["id"], "note", it.grams or grams(new_index))])
+                unindex(con, [(rows[0]["id"], old_index)])
+                index(con, [(rows[0]["id"], it.grams or grams(new_index))])
             delete_items(con, [r for r in rows[1:] if not r["cards"]], old_index)
         else:
             new.append((_insert_item(con, note, it, it.key(key)), it))
-    index(con, [(i, it.kind, it.grams or grams(it.text)) for i, it in new])
+    index(con, [(i, it.grams or grams(it.text)) for i, it in new])
     con.executemany("INSERT OR IGNORE INTO item_themes (item, theme) VALUES (?, ?)",
                     [(i, t) for i, it in new for t in it.themes])
     con.executemany("INSERT OR IGNORE INTO themes (name) VALUES (?)",
@@ -225,16 +224,15 @@ def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item], 
     delete_items(con, [r for rows in old.values() for r in rows], old_index)
 
 
-def index(con: sqlite3.Connection, entries: list[tuple[int, str, str]]) -> None:
-    """Index ``(item id, kind, grams)`` entries."""
-    con.executemany("INSERT INTO items_fts (rowid, grams, kind) VALUES (?, ?, ?)",
-                    [(i, g, GROUPS[kind]) for i, kind, g in entries])
+def index(con: sqlite3.Connection, entries: list[tuple[int, str]]) -> None:
+    """Index ``(item id, grams)`` entries."""
+    con.executemany("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", entries)
 
 
-def unindex(con: sqlite3.Connection, entries: list[tuple[int, str, str]]) -> None:
-    """Remove the index entries of ``(item id, kind, text)`` (for a ``note`` item, its indexed text)."""
-    con.executemany("INSERT INTO items_fts (items_fts, rowid, grams, kind) VALUES ('delete', ?, ?, ?)",
-                    [(i, grams(text), GROUPS[kind]) for i, kind, text in entries])
+def unindex(con: sqlite3.Connection, entries: list[tuple[int, str]]) -> None:
+    """Remove the index entries of ``(item id, text)`` (for a ``note`` item, its indexed text)."""
+    con.executemany("INSERT INTO items_fts (items_fts, rowid, grams) VALUES ('delete', ?, ?)",
+                    [(i, grams(text)) for i, text in entries])
 
 
 def _update_item(con: sqlite3.Connection, row: sqlite3.Row, it: Item) -> None:
@@ -256,7 +254,7 @@ def _insert_item(con: sqlite3.Connection, note: int, it: Item, key: str) -> int:
 def delete_items(con: sqlite3.Connection, rows: list[sqlite3.Row], note_index: str) -> None:
     """Delete items (rows with ``id``, ``kind``, ``text``) and their index entries; ``note_index``
     is their note's indexed text (what a ``note`` item was indexed with)."""
-    unindex(con, [(r["id"], r["kind"], note_index if r["kind"] == "note" else r["text"]) for r in rows])
+    unindex(con, [(r["id"], note_index if r["kind"] == "note" else r["text"]) for r in rows])
     con.executemany("DELETE FROM items WHERE id = ?", [(r["id"],) for r in rows])
 
 
