@@ -42,11 +42,13 @@ class BenchResult:
     like_overall_ms: tuple[float, float] = (0.0, 0.0)
 
 
-def prepared_corpus(corpus: Path) -> list[Prepared]:
+def prepared_corpus(corpus: Path, progress: ProgressFn | None = None) -> list[Prepared]:
     """Every post of ``corpus`` (annotated/ and plain/), prepared once."""
     files = sorted(str(p) for p in corpus.glob("*/*.md"))
     work = partial(prepare_path, options=PipelineOptions(), replace=False, entries={})
-    return [o.value for o in pipeline.run_batch(files, work, jobs=pipeline.default_jobs()) if o.value is not None]
+    tick = (lambda done, total, _name: progress(done, total)) if progress else None
+    return [o.value for o in pipeline.run_batch(files, work, jobs=pipeline.default_jobs(), progress=tick)
+            if o.value is not None]
 
 
 def copy_of(p: Prepared, k: int) -> Prepared:
@@ -105,9 +107,10 @@ def measure(bank: Bank, runs: int = 20) -> tuple[Samples, Samples, list[float]]:
     return fts, like, home
 
 
-def run(db: Path, corpus: Path, n: int, progress: ProgressFn | None = None, runs: int = 20) -> BenchResult:
+def run(db: Path, corpus: Path, n: int, progress: ProgressFn | None = None, runs: int = 20,
+        preparing: ProgressFn | None = None) -> BenchResult:
     """Build a bank of ``n`` posts at ``db`` (a new file) and measure it."""
-    prepared = prepared_corpus(corpus)
+    prepared = prepared_corpus(corpus, preparing)
     if not prepared:
         raise ValueError(f"no posts under {corpus}")
     with Bank(db) as bank:

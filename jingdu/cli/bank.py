@@ -300,8 +300,10 @@ def bench_bank_cmd(posts: int = typer.Option(684, "--posts", min=1, help="How ma
     db = keep or Path(tmp.name) / "bench.db"  # type: ignore[union-attr]
     try:
         with progress(posts) as bar:
+            ready = bar.add_task("preparing the corpus", total=None)
             task = bar.add_task("building", total=posts)
-            r = bench.run(db, corpus, posts, lambda done, _: bar.update(task, completed=done), runs)
+            r = bench.run(db, corpus, posts, lambda done, _: bar.update(task, completed=done), runs,
+                          lambda done, total: bar.update(ready, completed=done, total=total))
     except (JingduError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     finally:
