@@ -1,7 +1,7 @@
 """Schema 4 → 5, nothing stored twice and counters for the facets.
 
-* The search index becomes contentless (``content=''``): it keeps the index of each item's
-  bigrams, no copy of them.
+* The search index becomes contentless (``content=''``), without positions: it keeps
+  which items hold each bigram, no copy of them.
 * A ``note`` item's row holds the note's title; its index entry still holds the whole text.
 * ``notes.doc`` and ``notes.extraction`` are stored zlib-packed; ``notes.user_marks`` counts
   the user's marks of each note.
@@ -20,7 +20,10 @@ import sqlite3
 from jingdu.bank.grams import grams
 from jingdu.bank.items import pack
 
-FTS = "CREATE VIRTUAL TABLE items_fts USING fts5(grams, content = '', tokenize = 'unicode61 remove_diacritics 0')"
+#: No content and no positions (``detail=none``): only which items hold
+#: each bigram; the search checks the words itself and ranks its candidates itself.
+FTS = ("CREATE VIRTUAL TABLE items_fts USING fts5(grams, content = '', detail = none,"
+       " tokenize = 'unicode61 remove_diacritics 0')")
 
 FACETS = """
 CREATE TABLE facets (
