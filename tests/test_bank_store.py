@@ -43,7 +43,11 @@ def test_hits_carry_kind_note_score_and_marked_snippet(bank: Bank) -> None:
     assert {"id", "title", "source", "url"} <= set(h["note"])
     assert h["note"]["source"] == "江南日报" and h["note"]["url"].startswith("https://example.org")
     assert "<mark>新质生产力</mark>" in h["snippet"]
-    assert [x.score for x in hits] == sorted((x.score for x in hits), reverse=True)
+    groups = [{"quote": 0, "fact": 0, "term": 1, "note": 2}[x.kind] for x in hits]
+    assert groups == sorted(groups)  # sentences first, then terms, then notes
+    for g in set(groups):
+        scores = [x.score for x, k in zip(hits, groups, strict=True) if k == g]
+        assert scores == sorted(scores, reverse=True)
 
 
 def test_kind_theme_and_source_filters(bank: Bank) -> None:

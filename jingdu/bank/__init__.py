@@ -21,6 +21,6 @@ Exports live in :mod:`jingdu.bank.export` (``export_anki``, ``export_csv``, ``co
 
 from jingdu.bank.schema import BankError, default_path
 from jingdu.bank.search import Hit, SearchError
-from jingdu.bank.store import AddReport, Bank, StoredNote
+from jingdu.bank.store import AddReport, Bank, StoredNote, TooSlow, prepare
 
-__all__ = ["AddReport", "Bank", "BankError", "Hit", "SearchError", "StoredNote", "default_path"]
+__all__ = ["AddReport", "Bank", "BankError", "Hit", "SearchError", "StoredNote", "TooSlow", "default_path", "prepare"]

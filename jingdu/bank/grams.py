@@ -1,9 +1,11 @@
 """Chinese full-text search on FTS5: overlapping character bigrams.
 
 Chinese has no spaces, so the index holds each text as its overlapping character bigrams
-(``深圳制造`` → ``深圳 圳制 制造 造``), the CJK scheme of Lucene's ``CJKAnalyzer``.  A query term
-becomes the *phrase* of its bigrams, so a hit contains the term exactly: ``默想`` is the token
-``默想`` and never matches ``默认``; ``新质生产力`` is ``"新质 质生 生产 产力"`` in a row.  Unlike
+(``深圳制造`` → ``深圳 圳制 制造 造``), the CJK scheme of Lucene's ``CJKAnalyzer``.  The index
+keeps which texts hold each bigram, not where (``detail=none``: a third of the size); a query
+term becomes all its bigrams, and the search keeps the texts that hold the term itself, so a
+hit contains the term exactly: ``默想`` is the token ``默想`` and never matches ``默认``;
+``新质生产力`` needs ``新质 质生 生产 产力`` and then the five characters in a row.  Unlike
 the trigram tokenizer, two-character words (most Chinese words) are indexed terms, and unlike a
 word segmenter, a term is found whatever way the segmenter would have cut its context.  BM25
 ranks the hits (``bm25(items_fts)``).
@@ -52,10 +54,13 @@ def chunks(term: str) -> list[str]:
 
 
 def chunk_query(chunk: str) -> str:
-    """The FTS5 expression for one run of token characters."""
+    """The FTS5 expression for one run of token characters: all its bigrams.
+
+    The index keeps no positions (``detail=none``), so this finds the texts that hold every
+    bigram of the run; the search keeps those that hold the run itself (:func:`contains_all`)."""
     if len(chunk) == 1:
         return f'"{chunk}"*'
-    return '"' + " ".join(chunk[i:i + 2] for i in range(len(chunk) - 1)) + '"'
+    return "(" + " AND ".join(dict.fromkeys(f'"{chunk[i:i + 2]}"' for i in range(len(chunk) - 1))) + ")"
 
 
 def parse_query(query: str) -> tuple[str, list[str]]:
@@ -86,6 +91,15 @@ def contains_all(text: str, literals: list[str]) -> bool:
     """Whether ``text`` holds every literal term (case-insensitive for Latin letters)."""
     low = text.lower()
     return all(t.lower() in low for t in literals)
+
+
+def passage(text: str, literals: list[str], width: int = 120) -> str:
+    """The stretch of ``text`` (``width`` characters) around the first literal found, with ``…``."""
+    low = text.lower()
+    found = [i for i in (low.find(t.lower()) for t in literals) if i >= 0]
+    lo = max(0, min(found, default=0) - width // 3)
+    hi = min(len(text), lo + width)
+    return ("…" if lo > 0 else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
 
 
 def snippet(text: str, literals: list[str], width: int = 60) -> str:

@@ -7,7 +7,9 @@ the main process writes.  An item is one sentence, term or note of one note:
   quotable one) and/or ``fact`` (the extractor's figure, with its period and subject); a
   sentence that is both is one item with both roles, whose ``kind`` is ``quote``;
 * a ``term``: a red-marked 提法 or the extractor's term;
-* a ``note``: the whole article (title and text), so that notes are searchable too.
+* a ``note``: the whole article, so that notes are searchable too.  Its row holds only the
+  title (the article's text is in ``notes.doc``); the search index holds the whole text
+  (:func:`index_text`).
 
 A line item's ``data["deck"]`` says whether it belongs in the default review deck: a sentence the
 reader highlighted (a mark of the note's own or the user's, not the model's), or a key fact
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +42,9 @@ DRAW_VERSION = "3"
 LINE_ROLES = ("quote", "fact")
 #: Span origins that are the reader's own marks.
 READER = ("note", "user")
+
+#: The group of each kind in the search index (a line item's kind may change, its group not).
+GROUPS = {"quote": "line", "fact": "line", "term": "term", "note": "note"}
 
 
 @dataclass
@@ -85,9 +91,33 @@ def base_key(meta: Meta, text: str) -> str:
     return "text:" + digest(meta.title, text[:2000])
 
 
+def pack(text: str) -> bytes:
+    """What the bank stores for a note's JSON or extraction: zlib-compressed UTF-8."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(raw: str | bytes) -> str:
+    """The JSON text of a stored value (packed, or a plain string as older banks hold)."""
+    return zlib.decompress(raw).decode("utf-8") if isinstance(raw, bytes) else raw
+
+
+def index_text(doc: Doc) -> str:
+    """What the search index holds for a note's ``note`` item: its title and its text."""
+    title = doc.title or doc.meta.title
+    return doc.text if doc.text.startswith(title) else f"{title}\n{doc.text}"
+
+
+def note_label(doc: Doc) -> str:
+    """The text of a note's ``note`` item: its title (else the start of its text)."""
+    return (doc.title or doc.meta.title or doc.text[:60]).strip() or "(untitled)"
+
+
 def doc_json(doc: Doc, rejected: tuple[tuple[str, int, int], ...] = ()) -> str:
-    """The note as the bank stores it: ``jingdu.note/1`` with every span and the rejections."""
-    data = to_dict(doc)
+    """The note as the bank stores it: ``jingdu.note/1`` with every span and the rejections.
+
+    A text block's source markup is left out (its text and marks are the note; writers render
+    them again); layout blocks (tables, fences, breaks …) keep theirs."""
+    data = to_dict(doc, layout=False)
     if rejected:
         data["rejected"] = [{"layer": layer, "start": s, "end": e} for layer, s, e in rejected]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -178,15 +208,13 @@ def _merge(items: list[Item]) -> list[Item]:
 
 def draw_items(doc: Doc, ex: Extraction, note_themes: list[str]) -> list[Item]:
     """All items of a note (``doc`` as the user sees it), one per sentence and per term."""
-    title = doc.title or doc.meta.title
-    body = doc.text
-    note = Item("note", body if body.startswith(title) else f"{title}\n{body}", 0, len(doc.text), {}, ("note",))
+    note = Item("note", note_label(doc), 0, len(doc.text), {}, ("note",))
     items = _merge([*_lines(doc, ex), *_terms(doc, ex), note])
     for it in items:
         if it.kind == "quote" and it.start is not None and it.end is not None:
             it.data["red"] = _red_inside(doc, it.start, it.end)
         it.themes = note_themes if it.kind == "note" else th.item_themes(it.text, note_themes)
-        it.grams = grams(it.text)
+        it.grams = grams(index_text(doc) if it.kind == "note" else it.text)
     return items
 
 

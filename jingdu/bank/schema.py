@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jingdu.bank.migrate3 import one_storage
+from jingdu.bank.migrate5 import nothing_twice
 from jingdu.errors import BankError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -139,7 +140,7 @@ CREATE INDEX glossary_theme ON glossary(theme);
 
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
-    _V1, _V2, one_storage, _V4, _V5_PERSONAL, _V6_GLOSSARY)
+    _V1, _V2, one_storage, _V4, _V5_PERSONAL, _V6_GLOSSARY, nothing_twice)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]
@@ -244,6 +245,7 @@ def _setup(con: sqlite3.Connection, path: str, writable: bool) -> sqlite3.Connec
     if writable:
         _retry(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("PRAGMA cache_size = -65536")  # 64 MB: the search index merges its segments in memory
     con.execute("PRAGMA foreign_keys = ON")
     migrate(con)
     return con

@@ -11,7 +11,9 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,15 +23,22 @@ import jingdu.bank.cards as cardlib
 import jingdu.bank.glossary as gloss
 import jingdu.bank.search as srch
 from jingdu import pipeline
-from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of
+from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of, unpack
 from jingdu.bank.schema import connect, default_path, read_only, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
-from jingdu.errors import InvalidRequest, NotFound
+from jingdu.errors import InvalidRequest, JingduError, NotFound
 from jingdu.extract import Extraction
 from jingdu.glossary import Entry, Suggester, Suggestion
 from jingdu.model import Doc, Span
 from jingdu.pipeline import PipelineOptions, ProgressFn
 from jingdu.review import ReviewCard
+
+
+class TooSlow(JingduError):
+    """A call to the bank ran past its time limit (:meth:`Bank.deadline`)."""
+
+    code = "timeout"
+    status = 503
 
 
 @dataclass
@@ -164,14 +173,32 @@ class Bank:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Interrupt any statement still running ``seconds`` from now (:class:`TooSlow`; a write
+        transaction it was in rolls back)."""
+        end = time.monotonic() + seconds
+        self.con.set_progress_handler(lambda: int(time.monotonic() > end), 10_000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise TooSlow(f"the bank took longer than {seconds:g} s for this request") from None
+            raise
+        finally:
+            self.con.set_progress_handler(None, 0)
+
+    def add_prepared(self, prepared: Prepared) -> tuple[str, int]:
+        """Store a note made by :func:`prepare` (which may run anywhere, without the bank)."""
+        with write_tx(self.con):
+            written = write_note(self.con, prepared)
+        return written.status, written.note
+
     # -- adding ---------------------------------------------------------------------------
     def add_doc(self, doc: Doc, *, annotate: bool = False, replace: bool = False,
                 source_path: str = "") -> tuple[str, int]:
         """Add or update one document; returns ``(added|updated|unchanged, note id)``."""
-        prepared = prepare(doc, PipelineOptions(annotate=annotate), source_path, replace=replace)
-        with write_tx(self.con):
-            written = write_note(self.con, prepared)
-        return written.status, written.note
+        return self.add_prepared(prepare(doc, PipelineOptions(annotate=annotate), source_path, replace=replace))
 
     def add_paths(self, paths: Iterable[str], annotate: bool = False, progress: ProgressFn | None = None,
                   jobs: int | None = None, batch: int = 64, replace: bool = False) -> AddReport:
@@ -265,13 +292,13 @@ class Bank:
         note = self.resolve(ref)
         row = self.con.execute("SELECT extraction FROM notes WHERE id = ?", (note,)).fetchone()
         if row["extraction"]:
-            return Extraction.from_dict(json.loads(row["extraction"]))
+            return Extraction.from_dict(json.loads(unpack(row["extraction"])))
         with write_tx(self.con):
             return stored_extraction(self.con, note)
 
     def recent_notes(self, n: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """The ``n`` notes changed last, after skipping ``offset`` of them (a page of the list)."""
-        rows = self.con.execute("SELECT * FROM notes ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+        rows = self.con.execute(f"SELECT {RECORD} FROM notes ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
                                 (n, max(0, offset)))
         return [note_record(r) for r in rows]
 
@@ -279,12 +306,12 @@ class Bank:
         return int(self.con.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
 
     def notes(self, theme: str | None = None) -> list[dict[str, Any]]:
-        recs = [note_record(r) for r in self.con.execute("SELECT * FROM notes ORDER BY published DESC, id")]
+        recs = [note_record(r) for r in self.con.execute(f"SELECT {RECORD} FROM notes ORDER BY published DESC, id")]
         return [r for r in recs if theme is None or theme in r["themes"]]
 
     def sources(self) -> list[str]:
-        """The accounts the bank's notes come from."""
-        rows = self.con.execute("SELECT DISTINCT account FROM notes WHERE account != '' ORDER BY account")
+        """The accounts the bank's notes come from (kept as counters: no scan of the notes)."""
+        rows = self.con.execute("SELECT name FROM facets WHERE facet = 'source' AND n > 0 ORDER BY name")
         return [r[0] for r in rows]
 
     def orphans(self, ref: int | str | None = None) -> list[dict[str, Any]]:
@@ -315,6 +342,12 @@ class Bank:
                limit: int = 20) -> list[srch.Hit]:
         """Full-text search (bigram FTS5, BM25); every hit holds every query term."""
         return srch.search(self.con, query, kind=kind, theme=theme, source=source, limit=limit)
+
+    def search_page(self, query: str, kind: str | None = None, theme: str | None = None,
+                    source: str | None = None, limit: int = 20) -> srch.SearchPage:
+        """A search as a reader sees it: the matching terms grouped (with their count of notes),
+        then the sentences, each text once, then the notes."""
+        return srch.search_page(self.con, query, kind=kind, theme=theme, source=source, limit=limit)
 
     def like_search(self, query: str, kind: str | None = None, limit: int = 20) -> list[srch.Hit]:
         """The baseline: a LIKE scan of every item's text."""
@@ -421,14 +454,13 @@ class Bank:
     def themes(self) -> list[tuple[str, int]]:
         """Each theme with its number of items, the largest first."""
         return [(r[0], r[1]) for r in self.con.execute(
-            "SELECT theme, COUNT(*) FROM item_themes GROUP BY theme ORDER BY COUNT(*) DESC, theme")]
+            "SELECT name, n FROM facets WHERE facet = 'theme' AND n > 0 ORDER BY n DESC, name")]
 
     def stats(self) -> dict[str, Any]:
         c = self.con
         kinds = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM items GROUP BY kind")}
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        user = one("SELECT COUNT(*) FROM notes, json_each(notes.doc, '$.layers') AS layer, json_each(layer.value) AS s"
-                   " WHERE json_extract(s.value, '$.origin') = 'user'")
+        user = one("SELECT COALESCE(SUM(user_marks), 0) FROM notes")
         return {"path": str(self.path), "notes": one("SELECT COUNT(*) FROM notes"),
                 "items": one("SELECT COUNT(*) FROM items"), "kinds": kinds, "themes": dict(self.themes()),
                 "user_marks": user, "orphans": one("SELECT COUNT(*) FROM orphans"),
@@ -443,6 +475,10 @@ class Bank:
     def review(self, card_id: int, rating: int, now: Any = None, duration_ms: int | None = None) -> dict[str, Any]:
         """Rate a card 1-4 (Again, Hard, Good, Easy); stores its new state and a review-log row."""
         return cardlib.review(self.con, card_id, rating, now=now, duration_ms=duration_ms)
+
+
+#: The columns of a note's record (never its document: listings stay small).
+RECORD = "id, note_id, title, account, url, published, tags, categories, themes, added_at, updated_at"
 
 
 def note_record(row: sqlite3.Row) -> dict[str, Any]:

@@ -2,7 +2,12 @@
 
 A note is stored once: ``notes.doc`` is its ``jingdu.note/1`` JSON with every span and its
 origin (``note``, ``model``, ``user``) and the suggestions the user rejected; ``notes.extraction``
-is what :func:`jingdu.extract.extract` found in it.  Re-adding an article updates its row:
+is what :func:`jingdu.extract.extract` found in it (both zlib-packed, :func:`~jingdu.bank.items.pack`).
+
+The search index ``items_fts`` is contentless (it holds no copy of the text): an entry is
+removed with FTS5's ``delete`` command given the very values it was indexed with, which are
+always ``grams(item text)``, or for a ``note`` item
+``grams(index_text(note))`` (:func:`unindex`).  Re-adding an article updates its row:
 
 * the user's marks and rejections are kept, and when the text changed they follow their words
   (:mod:`jingdu.anchor`); a mark whose words are gone is kept in ``orphans`` and reported;
@@ -30,8 +35,11 @@ from jingdu.bank.items import (
     digest,
     doc_json,
     draw_items,
+    index_text,
+    pack,
     shown,
     spans_of,
+    unpack,
 )
 from jingdu.extract import Extraction
 from jingdu.jsonio import from_dict
@@ -67,9 +75,9 @@ def extract(doc: Doc) -> Extraction:
     return extraction
 
 
-def load_stored(raw: str) -> tuple[Doc, Rejected]:
+def load_stored(raw: str | bytes) -> tuple[Doc, Rejected]:
     """A stored note's document (every span) and its rejected suggestions."""
-    data = json.loads(raw)
+    data = json.loads(unpack(raw))
     rejected = tuple(sorted((r["layer"], int(r["start"]), int(r["end"])) for r in data.get("rejected") or ()))
     return from_dict(data), rejected
 
@@ -114,8 +122,10 @@ def write_note(con: sqlite3.Connection, p: Prepared) -> Written:
     key = note_key(con, p.doc, p.source_path)
     row = con.execute("SELECT id, doc, content_hash FROM notes WHERE key = ?", (key,)).fetchone()
     doc, rejected, orphans = p.doc, (), ()
+    old_index = ""
     if row is not None:
         old, old_rejected = load_stored(row["doc"])
+        old_index = index_text(old)
         doc, rejected, orphans = carry(old, old_rejected, p.doc, p.replace)
     stored = doc_json(doc, rejected)
     meta = _meta(doc, p.themes)
@@ -129,22 +139,22 @@ def write_note(con: sqlite3.Connection, p: Prepared) -> Written:
         extraction = extract(view)
         items = draw_items(view, extraction, p.themes)
     values = (doc.meta.id, meta["title"], doc.meta.account, doc.meta.url, doc.meta.published, _j(meta["tags"]),
-              _j(list(doc.meta.categories)), _j(p.themes), stored, _j(extraction.to_dict()), digest(doc.text),
-              content, p.source_path, p.source_hash)
+              _j(list(doc.meta.categories)), _j(p.themes), pack(stored), pack(_j(extraction.to_dict())),
+              digest(doc.text), content, p.source_path, p.source_hash, len(spans_of(doc, "user")))
     if row is None:
         stamp = now_iso()
         cur = con.execute(
             "INSERT INTO notes (note_id, title, account, url, published, tags, categories, themes, doc, extraction,"
-            " text_hash, content_hash, source_path, source_hash, key, added_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, key, stamp, stamp))
+            " text_hash, content_hash, source_path, source_hash, user_marks, key, added_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, key, stamp, stamp))
         note, status = int(cur.lastrowid or 0), "added"
     else:
         note, status = row["id"], "updated"
         con.execute(
             "UPDATE notes SET note_id=?, title=?, account=?, url=?, published=?, tags=?, categories=?, themes=?,"
-            " doc=?, extraction=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, updated_at=?"
-            " WHERE id=?", (*values, now_iso(), note))
-    sync_items(con, note, key, items)
+            " doc=?, extraction=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, user_marks=?,"
+            " updated_at=? WHERE id=?", (*values, now_iso(), note))
+    sync_items(con, note, key, items, old_index, index_text(view))
     if orphans:
         add_orphans(con, note, old, orphans)
     return Written(status, note, tuple((s.layer, old.text[s.start:s.end]) for s in orphans))
@@ -162,19 +172,21 @@ def rewrite_marks(con: sqlite3.Connection, note: int, doc: Doc, rejected: Reject
     extraction = extract(view)
     stored = doc_json(doc, rejected)
     content = digest(DRAW_VERSION, stored, _j(_meta(doc, themes)))
-    con.execute("UPDATE notes SET doc = ?, extraction = ?, content_hash = ?, updated_at = ? WHERE id = ?",
-                (stored, _j(extraction.to_dict()), content, now_iso(), note))
-    sync_items(con, note, key, draw_items(view, extraction, themes))
+    con.execute("UPDATE notes SET doc = ?, extraction = ?, content_hash = ?, user_marks = ?, updated_at = ?"
+                " WHERE id = ?", (pack(stored), pack(_j(extraction.to_dict())), content,
+                                  len(spans_of(doc, "user")), now_iso(), note))
+    indexed = index_text(view)
+    sync_items(con, note, key, draw_items(view, extraction, themes), indexed, indexed)
 
 
 def stored_extraction(con: sqlite3.Connection, note: int) -> Extraction:
     """The note's stored extraction (made and stored now if the bank has none for it yet)."""
     row = con.execute("SELECT doc, extraction FROM notes WHERE id = ?", (note,)).fetchone()
     if row["extraction"]:
-        return Extraction.from_dict(json.loads(row["extraction"]))
+        return Extraction.from_dict(json.loads(unpack(row["extraction"])))
     doc, rejected = load_stored(row["doc"])
     extraction = extract(shown(doc, rejected))
-    con.execute("UPDATE notes SET extraction = ? WHERE id = ?", (_j(extraction.to_dict()), note))
+    con.execute("UPDATE notes SET extraction = ? WHERE id = ?", (pack(_j(extraction.to_dict())), note))
     return extraction
 
 
@@ -183,8 +195,12 @@ def _group(kind: str) -> str:
     return "line" if kind in LINE_ROLES else kind
 
 
-def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item]) -> None:
-    """Make the note's items ``items``: matched by sentence (or term) and updated in place."""
+def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item], old_index: str = "",
+               new_index: str = "") -> None:
+    """Make the note's items ``items``: matched by sentence (or term) and updated in place.
+
+    ``old_index``/``new_index``: the note's indexed text before and now (its ``note`` item is
+    indexed again when it changed)."""
     old: dict[tuple[str, str], list[sqlite3.Row]] = {}
     for r in con.execute("SELECT id, kind, text, themes_by_user, (SELECT COUNT(*) FROM cards c WHERE c.item = i.id)"
                          " AS cards FROM items i WHERE note = ? ORDER BY id", (note,)):
@@ -194,16 +210,29 @@ def sync_items(con: sqlite3.Connection, note: int, key: str, items: list[Item]) 
         rows = old.pop((_group(it.kind), it.text), [])
         if rows:
             _update_item(con, rows[0], it)
-            delete_items(con, [r["id"] for r in rows[1:] if not r["cards"]])
+            if it.kind == "note" and old_index != new_index:
+                unindex(con, [(rows[0]["id"], old_index)])
+                index(con, [(rows[0]["id"], it.grams or grams(new_index))])
+            delete_items(con, [r for r in rows[1:] if not r["cards"]], old_index)
         else:
             new.append((_insert_item(con, note, it, it.key(key)), it))
-    con.executemany("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)",
-                    [(i, it.grams or grams(it.text)) for i, it in new])
+    index(con, [(i, it.grams or grams(it.text)) for i, it in new])
     con.executemany("INSERT OR IGNORE INTO item_themes (item, theme) VALUES (?, ?)",
                     [(i, t) for i, it in new for t in it.themes])
     con.executemany("INSERT OR IGNORE INTO themes (name) VALUES (?)",
                     [(t,) for t in sorted({t for _, it in new for t in it.themes})])
-    delete_items(con, [r["id"] for rows in old.values() for r in rows])
+    delete_items(con, [r for rows in old.values() for r in rows], old_index)
+
+
+def index(con: sqlite3.Connection, entries: list[tuple[int, str]]) -> None:
+    """Index ``(item id, grams)`` entries."""
+    con.executemany("INSERT INTO items_fts (rowid, grams) VALUES (?, ?)", entries)
+
+
+def unindex(con: sqlite3.Connection, entries: list[tuple[int, str]]) -> None:
+    """Remove the index entries of ``(item id, text)`` (for a ``note`` item, its indexed text)."""
+    con.executemany("INSERT INTO items_fts (items_fts, rowid, grams) VALUES ('delete', ?, ?)",
+                    [(i, grams(text)) for i, text in entries])
 
 
 def _update_item(con: sqlite3.Connection, row: sqlite3.Row, it: Item) -> None:
@@ -222,10 +251,11 @@ def _insert_item(con: sqlite3.Connection, note: int, it: Item, key: str) -> int:
     return int(cur.lastrowid or 0)
 
 
-def delete_items(con: sqlite3.Connection, ids: list[int]) -> None:
-    for item_id in ids:
-        con.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
-        con.execute("DELETE FROM items WHERE id = ?", (item_id,))
+def delete_items(con: sqlite3.Connection, rows: list[sqlite3.Row], note_index: str) -> None:
+    """Delete items (rows with ``id``, ``kind``, ``text``) and their index entries; ``note_index``
+    is their note's indexed text (what a ``note`` item was indexed with)."""
+    unindex(con, [(r["id"], note_index if r["kind"] == "note" else r["text"]) for r in rows])
+    con.executemany("DELETE FROM items WHERE id = ?", [(r["id"],) for r in rows])
 
 
 def set_themes(con: sqlite3.Connection, item_id: int, themes: list[str], by_user: bool = False) -> None:

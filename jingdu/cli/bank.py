@@ -113,17 +113,26 @@ def search_cmd(query: str = typer.Argument(..., help="Words to find (all of them
                limit: int = typer.Option(20, "--limit", help="At most this many hits."),
                as_json: bool = typer.Option(False, "--json", help="Print the hits as a JSON list."),
                db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Full-text search (BM25-ranked); each hit holds every word of the query."""
+    """Full-text search (BM25-ranked): the matching terms on one line with their count of notes,
+    then the sentences, then the notes; each text once, every hit holding every word."""
     with _bank(db) as bank:
-        hits = bank.search(query, kind=kind, theme=tag, source=source, limit=limit)
-    if as_json:
-        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
-        return
-    for h in hits:
+        if as_json:
+            hits = bank.search(query, kind=kind, theme=tag, source=source, limit=limit)
+            print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+            return
+        page = bank.search_page(query, kind=kind, theme=tag, source=source, limit=limit)
+    filters = [f"{name}={value}" for name, value in (("kind", kind), ("tag", tag), ("source", source)) if value]
+    if filters:
+        err_console.print(f"filters: {' '.join(filters)}")
+    if page.terms:
+        out_console.print("[red]terms[/red]  " + " · ".join(
+            f"{escape(t.text)} [dim]({t.notes} notes)[/dim]" for t in page.terms))
+    for h in page.hits:
         snip = escape(h.snippet).replace("<mark>", "[bold yellow]").replace("</mark>", "[/]")
+        also = f" +{h.notes - 1} notes" if h.notes > 1 else ""
         out_console.print(f"[dim]{h.id:>6}[/dim] [cyan]{h.kind:5}[/cyan] {snip}  "
-                          f"[dim]— {escape(h.note['title'])} · {escape(h.note['source'])} {h.score:.2f}[/dim]")
-    err_console.print(f"{len(hits)} hits")
+                          f"[dim]— {escape(h.note['title'])} · {escape(h.note['source'])}{also} {h.score:.2f}[/dim]")
+    err_console.print(f"{len(page.hits)} hits, {len(page.terms)} terms")
 
 
 @bank_app.command("tag")
@@ -149,11 +158,17 @@ def export_cmd(anki: Path | None = typer.Option(None, "--anki", help="Write an A
 
     if anki is None and csv_path is None:
         raise fail("say what to export: --anki FILE and/or --csv FILE", 2)
+    start = time.perf_counter()
     with _bank(db) as bank:
         if anki is not None:
-            err_console.print(f"{export_anki(bank, anki, theme=theme, every=every)} cards → {anki}")
+            with err_console.status(f"writing the Anki deck {anki} …"):
+                cards = export_anki(bank, anki, theme=theme, every=every)
+            err_console.print(f"{cards} cards → {anki}")
         if csv_path is not None:
-            err_console.print(f"{export_csv(bank, csv_path, theme=theme)} items → {csv_path}")
+            with err_console.status(f"writing {csv_path} …"):
+                items = export_csv(bank, csv_path, theme=theme)
+            err_console.print(f"{items} items → {csv_path}")
+    err_console.print(f"exported in {time.perf_counter() - start:.1f} s")
 
 
 @bank_app.command("collect")
@@ -363,8 +378,10 @@ def bench_bank_cmd(posts: int = typer.Option(684, "--posts", min=1, help="How ma
     db = keep or Path(tmp.name) / "bench.db"  # type: ignore[union-attr]
     try:
         with progress(posts) as bar:
+            ready = bar.add_task("preparing the corpus", total=None)
             task = bar.add_task("building", total=posts)
-            r = bench.run(db, corpus, posts, lambda done, _: bar.update(task, completed=done), runs)
+            r = bench.run(db, corpus, posts, lambda done, _: bar.update(task, completed=done), runs,
+                          lambda done, total: bar.update(ready, completed=done, total=total))
     except (JingduError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     finally:
@@ -378,6 +395,9 @@ def bench_bank_cmd(posts: int = typer.Option(684, "--posts", min=1, help="How ma
         (m, p), (lm, lp) = r.search_ms[q], r.like_ms[q]
         out_console.print(f"{what:18} {q:10} {m:8.2f} / {p:8.2f} ms   {lm:9.2f} / {lp:9.2f} ms   "
                           f"{lm / m if m else float('inf'):6.1f}x")
+    (m, p), (lm, lp) = r.overall_ms, r.like_overall_ms
+    out_console.print(f"{'all queries':29} {m:8.2f} / {p:8.2f} ms   {lm:9.2f} / {lp:9.2f} ms   "
+                      f"{lm / m if m else float('inf'):6.1f}x")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:

@@ -26,6 +26,11 @@ def serve(
     allow_private_fetch: Annotated[bool, typer.Option(
         "--allow-private-fetch", help="let the server fetch URLs on this machine or a private network")] = False,
     fetch_timeout: Annotated[float, typer.Option(help="seconds a whole URL fetch may take")] = 15.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="server processes, each with its own connection to the bank")] = 1,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64,
+                                         help="threads per process for heavy work (reading, annotating, "
+                                              "exporting); more waiting jobs are answered 503 busy")] = 2,
 ) -> None:
     """Serve the workbench: read, correct and search notes in the browser."""
     import secrets
@@ -39,7 +44,7 @@ def serve(
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
     options = WebOptions(annotate=not no_annotate, allow_private_fetch=allow_private_fetch, token=token or None,
-                         fetch_timeout=fetch_timeout,
+                         fetch_timeout=fetch_timeout, workers=threads,
                          allowed_hosts=allowed_hosts(host, tuple(allowed_host or ())))
     try:
         app = create_app(path, options)
@@ -57,7 +62,15 @@ def serve(
     if token:
         err_console.print(f"log in with the token: {token}  (or open http://{shown}:{sock.getsockname()[1]}/?token={token})",
                           soft_wrap=True, markup=False)
-    run(app, sock)
+    if workers == 1:
+        run(app, sock)
+        return
+    import uvicorn
+
+    from jingdu.web.app import share_settings
+
+    share_settings(path, app)  # every process serves the same bank, options and secret
+    uvicorn.run("jingdu.web.app:from_settings", factory=True, workers=workers, fd=sock.fileno(), log_level="warning")
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -16,6 +16,7 @@ from jingdu.web import insight, marks, personal
 from jingdu.web.exports import FORMATS
 from jingdu.web.intake import body_source, read_source, suggest
 from jingdu.web.store import store_of
+from jingdu.web.work import pool_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -57,13 +58,13 @@ def _read(request: Request, body: NoteIn) -> Doc:
 
 
 @router.post("/annotate", summary="Read and annotate a note without storing it")
-def annotate_note(request: Request, body: NoteIn) -> dict[str, Any]:
-    return to_dict(_read(request, body))
+async def annotate_note(request: Request, body: NoteIn) -> dict[str, Any]:
+    return await pool_of(request).run(lambda: to_dict(_read(request, body)))
 
 
 @router.post("/notes", status_code=201, summary="Read, annotate and store a note")
-def add_note(request: Request, body: NoteIn) -> JSONResponse:
-    note_id = store_of(request).add(_read(request, body))
+async def add_note(request: Request, body: NoteIn) -> JSONResponse:
+    note_id = await pool_of(request).run(lambda: store_of(request).add(_read(request, body)))
     return JSONResponse({"id": note_id, "url": f"/notes/{note_id}"}, status_code=201)
 
 
@@ -163,11 +164,11 @@ def review(request: Request, card_id: str, body: Annotated[RatingIn, Body()]) ->
 
 
 @router.get("/export", summary="Export notes (md, hugo), a theme collection (collection) or cards (anki)")
-def export(request: Request, fmt: str = "md", note: Annotated[list[str] | None, Query()] = None,
-           theme: str = "", suggestions: bool = True) -> Response:
+async def export(request: Request, fmt: str = "md", note: Annotated[list[str] | None, Query()] = None,
+                 theme: str = "", suggestions: bool = True) -> Response:
     if fmt not in FORMATS:
         raise InvalidRequest(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    out = store_of(request).export(fmt, list(note or []), theme, suggestions)
+    out = await pool_of(request).run(lambda: store_of(request).export(fmt, list(note or []), theme, suggestions))
     return Response(out.data, media_type=out.media_type, headers={"content-disposition": disposition(out.filename)})
 
 

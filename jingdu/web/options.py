@@ -41,6 +41,14 @@ class WebOptions:
     review_batch: int = 20
     #: Newly corrected notes after which a personal model is trained in the background.
     personal_every: int = 5
+    #: Threads for heavy work (reading, annotating, storing, exporting) …
+    workers: int = 2
+    #: … and jobs that may wait for one; past that a request is answered 503 ``busy``.
+    queue: int = 8
+    #: Seconds a heavy job may take before its request is answered 503 ``timeout``.
+    work_timeout: float = 120.0
+    #: Seconds one call may keep the bank (a statement past it is interrupted).
+    bank_timeout: float = 30.0
 
 
 DEFAULT_WEB_OPTIONS = WebOptions()

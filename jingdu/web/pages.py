@@ -15,6 +15,7 @@ from jingdu.web.render import SHOWN, render_doc
 from jingdu.web.security import csrf_ok
 from jingdu.web.store import store_of
 from jingdu.web.templating import page
+from jingdu.web.work import pool_of
 
 router = APIRouter(include_in_schema=False)
 LAYER_NAMES = {"highlight": "高亮 highlight", "bold": "加粗 bold", "red": "红字 red", "underline": "下划线 underline"}
@@ -41,16 +42,20 @@ async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Anno
                  file: Annotated[UploadFile | None, File()] = None) -> Response:
     check_form(request, csrf)
     options = request.app.state.options
-    if file is not None and file.filename:
-        data = await file.read(options.max_body + 1)
-        doc = read_upload(data, file.filename, options)
-    elif url.strip():
-        doc = read_source("url", url.strip(), options)
-    elif text.strip():
-        doc = read_source(fmt if fmt in ("text", "html", "markdown") else "text", text, options)
-    else:
+    data = await file.read(options.max_body + 1) if file is not None and file.filename else None
+    if data is None and not url.strip() and not text.strip():
         raise InputError("paste a text, choose a file or give a URL")
-    note_id = store_of(request).add(suggest(doc, options))
+
+    def work() -> int:  # in the work pool: never on the event loop
+        if data is not None:
+            doc = read_upload(data, file.filename or "", options)  # type: ignore[union-attr]
+        elif url.strip():
+            doc = read_source("url", url.strip(), options)
+        else:
+            doc = read_source(fmt if fmt in ("text", "html", "markdown") else "text", text, options)
+        return store_of(request).add(suggest(doc, options))
+
+    note_id = await pool_of(request).run(work)
     return RedirectResponse(f"/notes/{note_id}", status_code=303)
 
 
@@ -74,10 +79,21 @@ def note(request: Request, note_id: str) -> HTMLResponse:
 def search(request: Request, q: str = "", kind: str = "", theme: str = "", source: str = "") -> HTMLResponse:
     store = store_of(request)
     searched = bool(q or kind or theme or source)
-    hits = store.search(q, kind=kind, theme=theme, source=source,
-                        limit=request.app.state.options.search_limit) if searched else []
-    return page(request, "search.html", q=q, kind=kind, theme=theme, source=source, hits=hits,
-                searched=searched, facets=store.facets())
+    terms, hits = store.search_page(q, kind=kind, theme=theme, source=source,
+                                    limit=request.app.state.options.search_limit) if searched else ([], [])
+    active = [(name, value, _without(q, kind, theme, source, name)) for name, value in
+              (("kind", kind), ("theme", theme), ("source", source)) if value]
+    return page(request, "search.html", q=q, kind=kind, theme=theme, source=source, hits=hits, terms=terms,
+                searched=searched, facets=store.facets(), active=active)
+
+
+def _without(q: str, kind: str, theme: str, source: str, drop: str) -> str:
+    """The search's URL without the filter ``drop``."""
+    from urllib.parse import urlencode
+
+    params = {"q": q, "kind": kind, "theme": theme, "source": source}
+    params[drop] = ""
+    return "/search?" + urlencode({k: v for k, v in params.items() if v})
 
 
 @router.get("/review", response_class=HTMLResponse)

@@ -1,6 +1,8 @@
 """What the workbench needs from the bank, through the bank's public functions only.
 
-The bank's connection is shared by the server's worker threads, so every call holds one lock.
+The bank's connection is shared by the server's worker threads, so every call holds one lock,
+for as short a time as it can (a note is prepared, extracted and its items drawn before the lock
+is taken) and under a time limit (``Bank.deadline``).
 Notes are named by the bank's id everywhere (URLs, API answers, marks, rejections).
 """
 
@@ -15,12 +17,13 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from jingdu.bank import Bank, StoredNote
+from jingdu.bank import Bank, StoredNote, prepare
 from jingdu.bank.export import collect, export_anki
 from jingdu.bank.search import KINDS
 from jingdu.errors import InvalidRequest, NotFound
 from jingdu.extract import Extraction
 from jingdu.model import Doc
+from jingdu.pipeline import PipelineOptions
 from jingdu.web import exports
 from jingdu.web.exports import Export
 from jingdu.web.marks import MarkSet
@@ -51,6 +54,15 @@ class Hit:
     item_id: int = 0
     roles: tuple[str, ...] = ()
     origin: str = "auto"
+    notes: int = 1  # how many notes hold this very text (copies are shown once)
+
+
+@dataclass(frozen=True)
+class TermView:
+    """A term as one row of the search page: its text and how many notes hold it."""
+
+    text: str
+    notes: int
 
 
 @dataclass(frozen=True)
@@ -67,24 +79,27 @@ class CardView:
 def _hit(h: Any) -> Hit:
     note = h.note or {}
     return Hit(int(note.get("id") or 0), h.kind, h.text, str(note.get("title") or ""), h.start, h.end,
-               tuple(h.themes or ()), str(note.get("source") or ""), int(h.id), tuple(h.roles or ()), h.origin)
+               tuple(h.themes or ()), str(note.get("source") or ""), int(h.id), tuple(h.roles or ()), h.origin,
+               int(getattr(h, "notes", 1)))
 
 
 class Store:
     """The bank at ``path``, as the workbench uses it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, limit: float = 30.0) -> None:
         self.bank = Bank(path)
         self.lock = threading.RLock()
+        self.limit = limit  # seconds a call may keep the bank
 
     def _locked(self, fn: Callable[[], T]) -> T:
-        with self.lock:
+        with self.lock, self.bank.deadline(self.limit):
             return fn()
 
     # -- notes -----------------------------------------------------------------------------
     def add(self, doc: Doc) -> int:
         """Store a note; returns the bank's id (the same note added again keeps its id)."""
-        _status, note = self._locked(lambda: self.bank.add_doc(doc))
+        prepared = prepare(doc, PipelineOptions())  # extraction and items, without the lock
+        _status, note = self._locked(lambda: self.bank.add_prepared(prepared))
         return note
 
     def note(self, ref: str | int) -> StoredNote:
@@ -114,6 +129,16 @@ class Store:
             hits = self._locked(lambda: self.bank.items(kind=kind or None, theme=theme or None,
                                                         source=source or None, limit=limit))
         return [_hit(h) for h in hits]
+
+    def search_page(self, query: str, kind: str = "", theme: str = "", source: str = "",
+                    limit: int = 50) -> tuple[list[TermView], list[Hit]]:
+        """The terms grouped (one row each, with their count of notes), then sentences, then notes;
+        without a query, the items that pass the filters."""
+        if not query.strip():
+            return [], self.search(query, kind, theme, source, limit)
+        found = self._locked(lambda: self.bank.search_page(query, kind=kind or None, theme=theme or None,
+                                                            source=source or None, limit=limit))
+        return [TermView(t.text, t.notes) for t in found.terms], [_hit(h) for h in found.hits]
 
     def facets(self) -> dict[str, list[str]]:
         return {"kind": list(KINDS), "theme": [t for t, _ in self.themes()], "source": self._locked(self.bank.sources)}
@@ -191,9 +216,9 @@ def _ref(ref: str | int) -> int:
     return number(ref)
 
 
-def open_store(db_path: str | Path) -> Store:
-    """The bank at ``db_path``."""
-    return Store(db_path)
+def open_store(db_path: str | Path, limit: float = 30.0) -> Store:
+    """The bank at ``db_path``; each call may keep it ``limit`` seconds."""
+    return Store(db_path, limit)
 
 
 def store_of(request: Request) -> Store:

@@ -249,3 +249,29 @@ def test_other_pages_render(server: str, page) -> None:  # type: ignore[no-untyp
         page.goto(server + path)
         assert page.locator("main").is_visible()
         shot(page, name)
+
+
+def test_search_shows_sentences_first(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    paste_note(page, server)
+    page.goto(server + "/search?q=" + "新质生产力")
+    row = page.locator(".term-row")
+    assert row.is_visible() and "新质生产力" in row.inner_text() and "篇" in row.inner_text()
+    hits = page.locator("ol.hits > li")
+    kinds = [hits.nth(i).get_attribute("class") or "" for i in range(hits.count())]
+    assert kinds and all("kind-term" not in k for k in kinds)  # the terms are the one row above
+    assert "kind-quote" in kinds[0] or "kind-fact" in kinds[0]  # a sentence first
+    texts = [t.strip() for t in page.locator("a.hit-link").all_inner_texts()]
+    assert len(texts) == len(set(texts))  # each sentence once
+    below = page.evaluate("() => document.querySelector('.term-row').getBoundingClientRect().bottom"
+                          " <= document.querySelector('ol.hits').getBoundingClientRect().top")
+    assert below
+    shot(page, "05b-search-sentences-first")
+    page.select_option("select[name=kind]", "quote")
+    with page.expect_navigation():
+        page.click(".search-form button[type=submit]")
+    chip = page.locator(".filters .filter-kind")
+    assert chip.is_visible() and "quote" in chip.inner_text()
+    assert all("kind-quote" in (hits.nth(i).get_attribute("class") or "") for i in range(hits.count()))
+    with page.expect_navigation():
+        chip.locator("a.filter-remove").click()
+    assert page.locator(".filters .filter-kind").count() == 0
