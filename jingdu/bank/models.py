@@ -89,8 +89,9 @@ def _fingerprint(doc: Doc, rejected: tuple[tuple[str, int, int], ...]) -> str:
 
 #: A coarse filter in SQL before the notes are read: a note with a user's mark, a rejection or a
 #: mark of its own (the JSON is written without spaces, :func:`jingdu.bank.write._j`).
-_CANDIDATES = ("SELECT id, doc FROM notes WHERE doc LIKE '%\"origin\":\"user\"%' OR doc LIKE '%\"rejected\":[%'"
-               " OR doc LIKE '%\"origin\":\"note\"%' ORDER BY id")
+#: Every note: its stored JSON is packed (zlib), so which notes hold the user's marks, rejections
+#: or marks of their own is known only once unpacked (a scan of the bank per check).
+_CANDIDATES = "SELECT id, doc FROM notes ORDER BY id"
 
 
 def training_notes(con: sqlite3.Connection) -> list[TrainingNote]:
