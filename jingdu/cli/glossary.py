@@ -187,7 +187,8 @@ def eval_glossary(posts: list[str], as_json: bool = False) -> None:
     for col in ("post", "n", "system", "exact@1", "exact@5", "contains@1", "contains@5"):
         table.add_column(col)
     for key in [*report.posts, "all"]:
-        for system, tally in (("jingdu", report.jingdu[key]), ("char TF-IDF", report.baseline[key])):
+        for system, tally in (("jingdu", report.jingdu[key]), ("jingdu, no context", report.no_context[key]),
+                              ("char TF-IDF", report.baseline[key])):
             r = tally.row()
             table.add_row(key, str(r["n"]), system, *(f"{r[c]:.3f}" for c in
                                                       ("exact@1", "exact@5", "contains@1", "contains@5")))
