@@ -97,6 +97,21 @@ def test_suggest_ranks_the_paraphrased_scenario_first(use_vectors: bool) -> None
     assert "围" in top[0].why and top[0].why.startswith("应用场景")
 
 
+@pytest.mark.parametrize(("context", "first"), [
+    ("拆掉湖里的养殖围堤，把围湖造的田重新还给湖泊，湖面重新变大", "退圩还湖"),
+    ("从水库放水给干涸的湿地，引水入湖，湖面重新变大", "生态补水"),
+])
+def test_the_material_around_the_text_decides_between_terms(context: str, first: str) -> None:
+    assert Suggester(entries()).suggest("湖面重新变大", k=3, context=context)[0].term == first
+
+
+def test_no_context_is_the_text_as_its_own_context() -> None:
+    sug = Suggester(entries(), use_vectors=False)
+    text = "从水库放水给干涸的湿地"
+    assert (sug.features([text]) == sug.features([text], [text])).all()
+    assert (sug.features([text]) == sug.features([text], [None])).all()
+
+
 def test_a_composition_is_offered_when_the_material_asks_for_an_action() -> None:
     sug = Suggester(entries())
     terms = [s.term for s in sug.suggest("要进一步完善制度，让每条河都有专人负责，县里领导包干一段河道", k=3)]
@@ -155,6 +170,20 @@ def test_cli_glossary_and_suggest_jsonl(tmp_path: Path, post: Path) -> None:
     assert answers[0]["suggestions"][0]["term"] == "生态补水"
     assert set(answers[0]["suggestions"][0]) >= {"term", "score", "why"}
     assert "error" in answers[1] and out.exit_code == 1
+
+
+def test_cli_suggest_takes_a_context(tmp_path: Path, post: Path) -> None:
+    assert _cli(tmp_path, "glossary", "add", str(post)).exit_code == 0
+    lines = tmp_path / "in.jsonl"
+    lines.write_text('{"text": "湖面重新变大", "context": "从水库放水给干涸的湿地，引水入湖，湖面重新变大"}\n'
+                     '{"text": "湖面重新变大", "context": 3}\n', encoding="utf-8")
+    out = _cli(tmp_path, "suggest", "--jsonl", str(lines))
+    answers = [json.loads(x) for x in out.stdout.splitlines()]
+    assert answers[0]["suggestions"][0]["term"] == "生态补水"
+    assert "error" in answers[1] and out.exit_code == 1
+    around = "拆掉湖里的养殖围堤，把围湖造的田重新还给湖泊，湖面重新变大"
+    one = _cli(tmp_path, "suggest", "湖面重新变大", "--context", around, "--json")
+    assert json.loads(one.stdout)["suggestions"][0]["term"] == "退圩还湖"
 
 
 def test_cli_glossary_edit_delete_and_bad_ids(tmp_path: Path, post: Path) -> None:

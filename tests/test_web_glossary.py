@@ -42,7 +42,14 @@ def test_suggest_answers_terms_with_why(client: TestClient) -> None:
     assert first["term"] == "生态补水" and first["why"].startswith("应用场景")
 
 
-@pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "x" * 5001}, {"text": "材料", "extra": 1}])
+def test_suggest_reads_the_selection_in_its_paragraph(client: TestClient) -> None:
+    around = "拆掉湖里的养殖围堤，把围湖造的田重新还给湖泊，湖面重新变大"
+    r = client.post("/api/suggest", json={"text": "湖面重新变大", "context": around})
+    assert r.status_code == 200 and r.json()["suggestions"][0]["term"] == "退圩还湖"
+
+
+@pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "x" * 5001}, {"text": "材料", "extra": 1},
+                                  {"text": "材料", "context": 3}])
 def test_suggest_refuses_bad_bodies_in_the_one_error_shape(client: TestClient, body: dict[str, object]) -> None:
     r = client.post("/api/suggest", json=body)
     assert r.status_code == 422 and set(r.json()["error"]) == {"code", "message", "status"}

@@ -446,9 +446,10 @@ class Bank:
             self._suggester = cached
         return cached[1]
 
-    def suggest(self, texts: Sequence[str], k: int = 5, theme: str | None = None) -> list[list[Suggestion]]:
-        """Standard expressions for each text, best first."""
-        return self.suggester(theme).suggest_many(list(texts), k)
+    def suggest(self, texts: Sequence[str], k: int = 5, theme: str | None = None,
+                contexts: Sequence[str | None] | None = None) -> list[list[Suggestion]]:
+        """Standard expressions for each text (``contexts``: the material around each), best first."""
+        return self.suggester(theme).suggest_many(list(texts), k, contexts=contexts)
 
     # -- numbers --------------------------------------------------------------------------
     def themes(self) -> list[tuple[str, int]]:

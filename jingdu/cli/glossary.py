@@ -115,17 +115,22 @@ def suggest_cmd(text: str | None = typer.Argument(None, help="The material (or u
                 file: Path | None = typer.Option(None, "--file", help="Read the material from this file."),
                 jsonl: Path | None = typer.Option(None, "--jsonl", help='One {"text": …} a line; answers one '
                                                   'JSON line each ({"suggestions": [{"term", "score", "why"}]}).'),
+                context: str | None = typer.Option(None, "--context",
+                                                   help="The material around TEXT (e.g. the paragraph); "
+                                                   'with --jsonl, a line\'s "context".'),
                 k: int = typer.Option(5, "-k", min=1, max=50, help="How many suggestions."),
                 theme: str | None = typer.Option(None, "--theme", help="Only terms of this glossary theme."),
                 as_json: bool = typer.Option(False, "--json", help="Answer as JSON."),
                 db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Standard expressions (规范词) for a piece of material, from the bank's glossary, with why each fits."""
-    texts, bad = _texts(text, file, jsonl)
+    texts, bad, contexts = _texts(text, file, jsonl)
     with _bank(db) as bank:
         if not bank.glossary(theme):
             raise fail("the glossary is empty" + (f" for theme {theme!r}" if theme else "") +
                        ": add glossary posts with `jingdu glossary add`")
-        answers = bank.suggest([t for t in texts if t is not None], k, theme)
+        given = [i for i, t in enumerate(texts) if t is not None]
+        answers = bank.suggest([texts[i] for i in given], k, theme,
+                               [contexts.get(i, context) for i in given])
     it = iter(answers)
     for i, t in enumerate(texts):
         if t is None:
@@ -141,31 +146,36 @@ def suggest_cmd(text: str | None = typer.Argument(None, help="The material (or u
         raise typer.Exit(1)
 
 
-def _texts(text: str | None, file: Path | None, jsonl: Path | None) -> tuple[list[str | None], dict[int, str]]:
+def _texts(text: str | None, file: Path | None,
+           jsonl: Path | None) -> tuple[list[str | None], dict[int, str], dict[int, str]]:
     given = [x for x in (text, file, jsonl) if x is not None]
     if len(given) != 1:
         raise fail("give the material as TEXT, --file or --jsonl (exactly one)")
     try:
         if text is not None:
-            return [text], {}
+            return [text], {}, {}
         if file is not None:
-            return [file.read_text(encoding="utf-8")], {}
+            return [file.read_text(encoding="utf-8")], {}, {}
         assert jsonl is not None
         lines = jsonl.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"cannot read the input ({exc.__class__.__name__})") from None
     out: list[str | None] = []
     bad: dict[int, str] = {}
+    contexts: dict[int, str] = {}
     for n, line in enumerate(ln for ln in lines if ln.strip()):
         try:
-            value = json.loads(line)["text"]
-            if not isinstance(value, str):
+            row = json.loads(line)
+            value, around = row["text"], row.get("context")
+            if not isinstance(value, str) or not isinstance(around, str | None):
                 raise TypeError
             out.append(value)
-        except (ValueError, KeyError, TypeError):
+            if around:
+                contexts[n] = around
+        except (ValueError, KeyError, TypeError, AttributeError):
             bad[n] = f"line {n + 1}: expected {{\"text\": \"…\"}}"
             out.append(None)
-    return out, bad
+    return out, bad, contexts
 
 
 def eval_glossary(posts: list[str], as_json: bool = False) -> None:
@@ -187,7 +197,8 @@ def eval_glossary(posts: list[str], as_json: bool = False) -> None:
     for col in ("post", "n", "system", "exact@1", "exact@5", "contains@1", "contains@5"):
         table.add_column(col)
     for key in [*report.posts, "all"]:
-        for system, tally in (("jingdu", report.jingdu[key]), ("char TF-IDF", report.baseline[key])):
+        for system, tally in (("jingdu", report.jingdu[key]), ("jingdu, no context", report.no_context[key]),
+                              ("char TF-IDF", report.baseline[key])):
             r = tally.row()
             table.add_row(key, str(r["n"]), system, *(f"{r[c]:.3f}" for c in
                                                       ("exact@1", "exact@5", "contains@1", "contains@5")))

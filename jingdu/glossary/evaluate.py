@@ -1,7 +1,8 @@
 """``jingdu eval glossary``: every exercise of the glossary posts through :class:`Suggester`.
 
 The glossary is built from the posts' term sections only; each exercise's underlined text (the
-whole material when nothing is underlined) is the query.  The ranker is fitted again for each
+whole material when nothing is underlined) is the query, and the whole material its context
+(reported also without it).  The ranker is fitted again for each
 post on the exercises of the other posts (grouped by post: the scored post's exercises never fit
 it).  Scores: top-1 and top-5, exact (a suggestion is the answer, or one of the names of an
 ``A/B`` entry) and contains-either-way (a suggestion holds the answer or the answer holds it);
@@ -56,10 +57,13 @@ class GlossaryReport:
     posts: list[str]
     jingdu: dict[str, Tally] = field(default_factory=dict)
     baseline: dict[str, Tally] = field(default_factory=dict)
+    #: jingdu given the underlined text only (no material around it as context).
+    no_context: dict[str, Tally] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"entries": self.entries, "posts": self.posts,
                 "jingdu": {k: v.row() for k, v in self.jingdu.items()},
+                "jingdu_no_context": {k: v.row() for k, v in self.no_context.items()},
                 "baseline": {k: v.row() for k, v in self.baseline.items()}}
 
 
@@ -92,7 +96,8 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryR
         raise InputError("no glossary terms or no exercises in the given posts")
     sug = Suggester(entries, ranker=Ranker((0.0,)), use_vectors=use_vectors)
     queries = [x.query for x in exercises]
-    feats = sug.features(queries)
+    feats = sug.features(queries, [x.material for x in exercises])
+    alone = sug.features(queries)
     base = sug.baseline(queries)
     labels = [_labels(sug, x) for x in exercises]
     posts = sorted({x.source for x in exercises})
@@ -100,13 +105,15 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryR
     for post in posts:
         train = [i for i, x in enumerate(exercises) if x.source != post]
         test = [i for i, x in enumerate(exercises) if x.source == post]
-        ranker = fit_ranker([feats[i] for i in train], [labels[i] for i in train])
+        rankers = [fit_ranker([f[i] for i in train], [labels[i] for i in train]) for f in (feats, alone)]
         for i in test:
             x = exercises[i]
-            mine = _terms(sug, x.query, ranker.score(feats[i]), compose=True)
+            mine = _terms(sug, x.query, rankers[0].score(feats[i]), compose=True)
+            plain = _terms(sug, x.query, rankers[1].score(alone[i]), compose=True)
             theirs = _terms(sug, x.query, base[i], compose=False)
             for key in (post, "all"):
                 report.jingdu.setdefault(key, Tally()).add(mine, x.answers)
+                report.no_context.setdefault(key, Tally()).add(plain, x.answers)
                 report.baseline.setdefault(key, Tally()).add(theirs, x.answers)
     return report
 
@@ -115,7 +122,7 @@ def fit_all(paths: Sequence[str | Path]) -> Ranker:
     """The ranker fitted on every exercise of ``paths`` (what ships in ``data/glossary/ranker.json``)."""
     entries, exercises = load_posts(paths)
     sug = Suggester(entries, ranker=Ranker((0.0,)))
-    feats = sug.features([x.query for x in exercises])
+    feats = sug.features([x.query for x in exercises], [x.material for x in exercises])
     return fit_ranker(list(feats), [_labels(sug, x) for x in exercises])
 
 

@@ -5,8 +5,10 @@ similarities — character 1–3-gram TF-IDF to the whole entry, to its definiti
 to each quoted scenario phrase (the best one); word TF-IDF and BM25 (jieba words); and the
 cosine of idf-weighted word vectors (``jingdu/data/glossary/vectors.npz``, trained on the corpus's
 non-glossary posts) to the entry, its definition, name and best phrase — each also as a share of
-the query's best, a z-score among the entries and a reciprocal rank.  A logistic model combines
-them (:class:`Ranker`; shipped weights in ``jingdu/data/glossary/ranker.json``, fitted by
+the query's best, a z-score among the entries and a reciprocal rank.  The same features are
+computed a second time for the *context* — the material around the text (an exercise's whole
+material, the note around a selection; the text itself when none is given).  A logistic model
+combines them (:class:`Ranker`; shipped weights in ``jingdu/data/glossary/ranker.json``, fitted by
 ``benchmarks/glossary_ranker.py``; ``jingdu eval glossary`` fits it again without the scored post).
 When the material asks for an action (应/要/需/推动 …), compositions of a policy verb and a
 term (完善…, 提升…, 加强…) are offered after the best term.
@@ -41,6 +43,8 @@ POLICY_VERBS = ("完善", "提升", "提高", "加强", "优化", "强化", "推
                 "发展", "打造", "改善", "规范", "加大", "拓宽", "畅通", "保障", "促进", "深化", "推进", "发挥", "调整")
 SIMS = ("doc", "phrase", "definition", "name", "word_doc", "word_phrase", "bm25",
         "vec_doc", "vec_phrase", "vec_definition", "vec_name")
+#: The ranker's inputs: every similarity of the text, then of its context.
+FEATURES = (*SIMS, *(f"context_{s}" for s in SIMS))
 
 
 def names(term: str) -> list[str]:
@@ -108,7 +112,7 @@ class Ranker:
         return x @ np.asarray(self.coef) + self.intercept
 
     def to_json(self) -> str:
-        return json.dumps({"features": list(SIMS), "coef": list(self.coef), "intercept": self.intercept}, indent=1)
+        return json.dumps({"features": list(FEATURES), "coef": list(self.coef), "intercept": self.intercept}, indent=1)
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +121,7 @@ def default_ranker() -> Ranker | None:
     if not ref.is_file():
         return None
     data = json.loads(ref.read_text(encoding="utf-8"))
-    if data.get("features") != list(SIMS):
+    if data.get("features") != list(FEATURES):
         return None
     return Ranker(tuple(data["coef"]), float(data["intercept"]))
 
@@ -226,23 +230,36 @@ class Suggester:
             sims += [np.zeros((len(q), n))] * 4
         return np.stack(sims, -1)
 
-    def features(self, queries: Sequence[str]) -> np.ndarray:
-        """(queries, entries, 4 * len(SIMS)) features for the ranker."""
+    def _features(self, queries: Sequence[str]) -> np.ndarray:
         sims = self.similarities(queries)
         return np.concatenate([per_query(sims[:, :, k]) for k in range(sims.shape[2])], -1)
 
-    def scores(self, queries: Sequence[str]) -> np.ndarray:
+    def features(self, queries: Sequence[str], contexts: Sequence[str | None] | None = None) -> np.ndarray:
+        """(queries, entries, 4 * len(FEATURES)) features for the ranker: those of each query, then
+        those of its context (the query itself where the context is missing or empty)."""
+        q = list(queries)
+        ctx = [c or t for t, c in zip(q, contexts or [None] * len(q), strict=True)]
+        own = self._features(q)
+        if ctx == q:
+            return np.concatenate([own, own], -1)
+        around = self._features(ctx)
+        return np.concatenate([own, around], -1)
+
+    def scores(self, queries: Sequence[str], contexts: Sequence[str | None] | None = None) -> np.ndarray:
         if self.ranker is None:
             return self.baseline(queries)
-        return self.ranker.score(self.features(queries))
+        return self.ranker.score(self.features(queries, contexts))
 
-    def suggest(self, text: str, k: int = 5) -> list[Suggestion]:
-        return self.suggest_many([text], k)[0]
+    def suggest(self, text: str, k: int = 5, context: str | None = None) -> list[Suggestion]:
+        return self.suggest_many([text], k, contexts=[context])[0]
 
-    def suggest_many(self, texts: Sequence[str], k: int = 5, compose: bool = True) -> list[list[Suggestion]]:
+    def suggest_many(self, texts: Sequence[str], k: int = 5, compose: bool = True,
+                     contexts: Sequence[str | None] | None = None) -> list[list[Suggestion]]:
+        """Suggestions for each text, best first; ``contexts`` (one per text, optional) is the
+        material around it."""
         if not self.entries or not texts:
             return [[] for _ in texts]
-        scores = self.scores(texts)
+        scores = self.scores(texts, contexts)
         return [self._rank(t, scores[i], k, compose) for i, t in enumerate(texts)]
 
     def _rank(self, text: str, row: np.ndarray, k: int, compose: bool) -> list[Suggestion]:
@@ -287,7 +304,7 @@ class Suggester:
         return f"基本释义：{e.definition}" if e.definition else e.term
 
 
-def fit_ranker(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], c: float = 1.0) -> Ranker:
+def fit_ranker(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], c: float = 0.05) -> Ranker:
     """A logistic ranker from per-query feature matrices and their 0/1 labels (the best
     60 candidates by the first feature plus every positive of each query)."""
     from sklearn.linear_model import LogisticRegression

@@ -30,6 +30,7 @@ MAX_TEXT = 5000
 class SuggestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., min_length=1, max_length=MAX_TEXT, description="the material (a selection)")
+    context: str | None = Field(None, max_length=MAX_TEXT, description="the text around the selection")
     k: int = Field(5, ge=1, le=20)
     theme: str | None = None
 
@@ -65,7 +66,7 @@ def suggest(request: Request, body: SuggestIn) -> dict[str, Any]:
     bank = store.bank
     if not store._locked(lambda: bank.glossary(body.theme)):
         return {"suggestions": [], "message": "the glossary is empty: add glossary posts first"}
-    sugs = store._locked(lambda: bank.suggest([body.text], body.k, body.theme))[0]
+    sugs = store._locked(lambda: bank.suggest([body.text], body.k, body.theme, [body.context]))[0]
     return {"suggestions": [s.to_dict() for s in sugs]}
 
 

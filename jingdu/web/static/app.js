@@ -196,7 +196,13 @@
       if (!r || text.length < 2 || text === asked) return;
       asked = text;
       try {
-        const data = await call("POST", "/api/suggest", { text: text.slice(0, 5000), k: 5 });
+        // the paragraph around the selection is the material's context
+        const node = window.getSelection().getRangeAt(0).startContainer;
+        const el = node.nodeType === 1 ? node : node.parentElement;
+        const block = el ? el.closest("p, li, blockquote, td") : null;
+        const context = block ? block.textContent.trim().slice(0, 5000) : "";
+        const data = await call("POST", "/api/suggest",
+          { text: text.slice(0, 5000), context: context || null, k: 5 });
         list.replaceChildren();
         hint.textContent = data.message || ("“" + text.slice(0, 24) + (text.length > 24 ? "…" : "") + "”");
         data.suggestions.forEach(function (s) {
