@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 from glossary_texts import NOTE, POST  # noqa: E402
 
-from browser.test_workbench import browser, free_port, page, select_words, shot, uvicorn  # noqa: F401
+from browser.test_workbench import browser, page, select_words, serve_app, shot  # noqa: F401
 from jingdu.bank import Bank  # noqa: E402
 from jingdu.glossary import read_glossary  # noqa: E402
 from jingdu.web import WebOptions, create_app  # noqa: E402
@@ -23,18 +21,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Bank(db) as bank:
         bank.glossary_add(read_glossary(POST, "river"))
     app = create_app(db, WebOptions(annotator=lambda d: d))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_app(app)
 
 
 def test_selecting_a_passage_shows_suggestions_and_inserts_one(server: str, page) -> None:  # noqa: F811

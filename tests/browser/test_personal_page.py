@@ -5,7 +5,6 @@ the figures per layer and switches back to the default.  Articles written for th
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from test_personal import article  # noqa: E402
 
-from browser.test_workbench import ARGS, free_port, shot  # noqa: E402
+from browser.test_workbench import ARGS, serve_app, shot  # noqa: E402
 from jingdu.web import WebOptions, create_app  # noqa: E402
 
 DIGIT = re.compile(r"\d")
@@ -33,18 +32,7 @@ DIGIT = re.compile(r"\d")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("personal") / "bank.db"
     app = create_app(db, WebOptions(personal_every=3))  # the shipped model suggests; training in a child process
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_app(app)
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .test_workbench import ARGS, CHROMIUM, NOTE, ROOT, SHOTS, fake_annotator, free_port
+from .test_workbench import ARGS, CHROMIUM, NOTE, ROOT, SHOTS, fake_annotator, serve_app
 
 pytestmark = pytest.mark.browser
 SHARED = Path(os.environ.get("JINGDU_SHARED", ROOT.parent / "shared"))
@@ -38,18 +36,7 @@ PER_PAGE = 5
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("ux") / "bank.db"
     app = create_app(db, WebOptions(annotator=fake_annotator, recent=PER_PAGE, review_batch=4))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_app(app)
 
 
 @pytest.fixture(scope="module")
