@@ -164,3 +164,80 @@ def test_the_workbench_over_a_read_only_folder_reads_and_refuses_writes(folder: 
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert "read-only" in err and "Traceback" not in err
+
+
+def _small_bank(tmp_path: Path) -> Path:
+    db = tmp_path / "bank.db"
+    with Bank(db) as bank:
+        for name, text in NOTES.items():
+            (tmp_path / name).write_text(text * 40, encoding="utf-8")
+        bank.add_paths([str(tmp_path / n) for n in NOTES])
+    return db
+
+
+@pytest.mark.parametrize(("limit", "check", "checked"), [(1 << 30, None, True), (0, None, False), (0, True, True),
+                                                         (1 << 30, False, False)])
+def test_the_check_on_open_follows_the_bank_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int,
+                                                 check: bool | None, checked: bool) -> None:
+    import jingdu.bank.schema as schema
+
+    db = _small_bank(tmp_path)
+    calls: list[Path] = []
+    real = schema._check
+    monkeypatch.setattr(schema, "_check", lambda con, p: (calls.append(p), real(con, p)))
+    monkeypatch.setattr(schema, "CHECK_ON_OPEN_BYTES", limit)
+    Bank(db, check=check).close()
+    assert bool(calls) is checked
+
+
+@pytest.mark.parametrize(("damaged", "code", "says"), [(False, 0, "ok"), (True, 1, "damaged")])
+def test_bank_check_reports_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           damaged: bool, code: int, says: str) -> None:
+    from typer.testing import CliRunner
+
+    from jingdu.cli import app
+
+    db = _small_bank(tmp_path)
+    if damaged:
+        damage(db)
+    monkeypatch.setattr("jingdu.bank.schema.CHECK_ON_OPEN_BYTES", 0)
+    done = CliRunner().invoke(app, ["bank", "check", "--db", str(db)])
+    assert done.exit_code == code
+    assert says in done.output and "Traceback" not in done.output
+
+
+def test_damage_met_after_opening_is_named_by_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from jingdu.cli import app
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    db = _small_bank(tmp_path)
+    monkeypatch.setattr(Bank, "stats", broken)
+    done = CliRunner().invoke(app, ["bank", "stats", "--db", str(db)])
+    assert done.exit_code == 1
+    assert "damaged" in done.output and done.exception is None or isinstance(done.exception, SystemExit)
+
+
+def test_damage_met_by_the_workbench_is_an_error_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from jingdu.web.app import WebOptions, create_app
+    from jingdu.web.store import Store
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    db = _small_bank(tmp_path)
+    monkeypatch.setattr(Store, "recent", broken)
+    with TestClient(create_app(db, WebOptions(annotate=False)), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as client:
+        answer = client.get("/api/notes")
+    assert answer.status_code == 500
+    assert answer.json()["error"]["code"] == "bank_damaged"

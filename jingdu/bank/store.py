@@ -155,9 +155,17 @@ class Bank:
     article's label (its file stem or URL key), which the CLI accepts for convenience.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, check: bool | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.con: sqlite3.Connection = connect(self.path)
+        self.con: sqlite3.Connection = connect(self.path, check=check)
+
+    def check(self) -> list[str]:
+        """SQLite's full ``integrity_check`` of the bank file: ``[]`` when it is sound, else what is wrong."""
+        try:
+            rows = [str(r[0]) for r in self.con.execute("PRAGMA integrity_check(20)").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if rows == ["ok"] else rows
 
     def close(self) -> None:
         self.con.close()

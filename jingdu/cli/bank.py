@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,10 @@ def _bank(db: Path | None) -> Iterator[Any]:
         yield bank
     except JingduError as exc:
         raise fail(str(exc)) from None
+    except sqlite3.DatabaseError as exc:  # damage met in a part of a large bank not checked when opened
+        from jingdu.bank.schema import diagnose
+
+        raise fail(str(diagnose(bank.path, exc))) from None
     finally:
         bank.close()
 
@@ -188,6 +193,19 @@ def collect_cmd(theme: str = typer.Option(..., "--theme", help="The theme, e.g. 
 
 def _numbered(text: str) -> Iterator[str]:
     return (line for line in text.splitlines() if line[:1].isdigit() and ". " in line[:6])
+
+
+@bank_app.command("check")
+def check_cmd(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Check the whole bank file (SQLite's integrity_check); exit 1 and say what is wrong if it is damaged."""
+    with _bank(db) as bank:
+        problems = bank.check()
+    if problems:
+        for line in problems:
+            err_console.print(escape(line), markup=False)
+        raise fail(f"the bank {bank.path} is damaged; restore a copy, or save what is left with: "
+                   f"sqlite3 {bank.path} .recover | sqlite3 recovered.db")
+    out_console.print(f"{escape(str(bank.path))}: ok")
 
 
 @bank_app.command("stats")

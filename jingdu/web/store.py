@@ -87,7 +87,7 @@ class Store:
     """The bank at ``path``, as the workbench uses it."""
 
     def __init__(self, path: str | Path, limit: float = 30.0) -> None:
-        self.bank = Bank(path)
+        self.bank = Bank(path, check=True)  # a server runs for long: check the file once, whatever its size
         self.lock = threading.RLock()
         self.limit = limit  # seconds a call may keep the bank
 
