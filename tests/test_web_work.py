@@ -148,3 +148,21 @@ def test_several_server_processes_serve_one_bank(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("route", ["/api/annotate", "/api/notes"])
+def test_a_fetch_past_the_limit_is_refused_before_it_takes_the_pool(tmp_path: Path, route: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from jingdu.web.intake import fetch_slot
+
+    app = create_app(tmp_path / "bank.db", WebOptions(annotate=False, max_fetches=1, workers=1, queue=0))
+    with TestClient(app, base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"}) as client:
+        jobs: list[object] = []
+        real_run = app.state.work.run
+        app.state.work.run = lambda fn: (jobs.append(fn), real_run(fn))[1]
+        with fetch_slot(app.state.options):  # another visitor's slow page holds the only fetch slot
+            answer = client.post(route, json={"url": "http://news.example.cn/a.html"})
+        assert jobs == []  # refused before it took a place in the work pool
+        assert answer.status_code == 503
+        assert answer.json()["error"]["code"] == "busy"

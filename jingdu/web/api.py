@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -14,9 +15,11 @@ from jingdu.jsonio import to_dict
 from jingdu.model import Doc
 from jingdu.web import insight, marks, personal
 from jingdu.web.exports import FORMATS
-from jingdu.web.intake import body_source, read_source, suggest
+from jingdu.web.intake import body_source, gate, read_source, suggest
 from jingdu.web.store import store_of
 from jingdu.web.work import pool_of
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api", tags=["api"])
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -52,19 +55,22 @@ def note_json(stored: StoredNote) -> dict[str, Any]:
             "rejected": [{"layer": layer, "start": s, "end": e} for layer, s, e in stored.rejected]}
 
 
-def _read(request: Request, body: NoteIn) -> Doc:
+async def _in_pool(request: Request, body: NoteIn, then: Callable[[Doc], T]) -> T:
+    """Read the body's source and annotate it in the work pool (a URL holding its fetch slot), then ``then``."""
     kind, value = body_source(body.model_dump(exclude_none=True))
-    return suggest(read_source(kind, value, request.app.state.options), request.app.state.options)
+    options = request.app.state.options
+    with gate(kind, options):
+        return await pool_of(request).run(lambda: then(suggest(read_source(kind, value, options), options)))
 
 
 @router.post("/annotate", summary="Read and annotate a note without storing it")
 async def annotate_note(request: Request, body: NoteIn) -> dict[str, Any]:
-    return await pool_of(request).run(lambda: to_dict(_read(request, body)))
+    return await _in_pool(request, body, to_dict)
 
 
 @router.post("/notes", status_code=201, summary="Read, annotate and store a note")
 async def add_note(request: Request, body: NoteIn) -> JSONResponse:
-    note_id = await pool_of(request).run(lambda: store_of(request).add(_read(request, body)))
+    note_id = await _in_pool(request, body, store_of(request).add)
     return JSONResponse({"id": note_id, "url": f"/notes/{note_id}"}, status_code=201)
 
 

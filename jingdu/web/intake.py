@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 
 from jingdu import pipeline
@@ -30,8 +30,16 @@ _SLOTS: dict[int, threading.BoundedSemaphore] = {}
 _SLOTS_LOCK = threading.Lock()
 
 
+def gate(kind: str, options: WebOptions) -> AbstractContextManager[None]:
+    """What a request reading ``kind`` holds while it waits and works: a fetch slot for a URL.
+
+    Taken on the event loop *before* the job enters the work pool, so fetches past the limit are
+    refused at once instead of taking the pool's queue from the other requests."""
+    return fetch_slot(options) if kind == "url" else nullcontext()
+
+
 @contextmanager
-def _fetch_slot(options: WebOptions) -> Iterator[None]:
+def fetch_slot(options: WebOptions) -> Iterator[None]:
     """One of ``options.max_fetches`` slots for a URL fetch; none free → 503 at once, so slow
     pages never hold every worker of the server (the other pages keep answering)."""
     with _SLOTS_LOCK:
@@ -55,7 +63,8 @@ def _capped(doc: Doc, options: WebOptions) -> Doc:
 
 
 def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> Doc:
-    """Read one input; ``kind`` is a key of :data:`SOURCE_KEYS`."""
+    """Read one input; ``kind`` is a key of :data:`SOURCE_KEYS`.  A URL is read by a caller that holds
+    its :func:`gate`."""
     if kind not in SOURCE_KEYS:
         raise InvalidRequest(f"give one of {', '.join(SOURCE_KEYS)}")
     if not isinstance(value, str) or not value.strip():
@@ -65,8 +74,7 @@ def read_source(kind: str, value: str, options: WebOptions, name: str = "") -> D
             raise InvalidRequest("reading from a URL is turned off on this server", status=403, code="forbidden")
         if not value.strip().lower().startswith(("http://", "https://")):
             raise InputError("only http(s) URLs can be read")
-        with _fetch_slot(options):
-            return _capped(pipeline.read(value.strip(), _options(options)), options)
+        return _capped(pipeline.read(value.strip(), _options(options)), options)
     if kind in ("text", "markdown") and len(value) > 2 * options.max_text:  # refused before it is parsed
         raise InputError(f"the pasted text is {len(value):,} characters long, over the workbench's limit",
                          code="too_large", status=413)

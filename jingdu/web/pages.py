@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jingdu.errors import Forbidden, InputError
 from jingdu.web import insight, marks
 from jingdu.web.exports import FORMATS
-from jingdu.web.intake import read_source, read_upload, suggest
+from jingdu.web.intake import gate, read_source, read_upload, suggest
 from jingdu.web.render import SHOWN, render_doc
 from jingdu.web.security import csrf_ok
 from jingdu.web.store import store_of
@@ -55,7 +55,8 @@ async def ingest(request: Request, csrf: Annotated[str, Form()] = "", text: Anno
             doc = read_source(fmt if fmt in ("text", "html", "markdown") else "text", text, options)
         return store_of(request).add(suggest(doc, options))
 
-    note_id = await pool_of(request).run(work)
+    with gate("url" if data is None and url.strip() else "text", options):
+        note_id = await pool_of(request).run(work)
     return RedirectResponse(f"/notes/{note_id}", status_code=303)
 
 
