@@ -94,3 +94,16 @@ def test_the_facets_hold_the_counts(old: Path) -> None:
         assert dict(bank.themes()) == themes
         assert bank.sources() == [r[0] for r in bank.con.execute(
             "SELECT DISTINCT account FROM notes WHERE account != '' ORDER BY account")]
+
+
+def test_the_marks_a_personal_model_learns_from_are_counted(old: Path) -> None:
+    from jingdu.bank.models import training_notes
+    from jingdu.bank.provenance import trained_marks
+
+    with Bank(old) as bank:
+        counts = {r[0]: r[1] for r in bank.con.execute("SELECT id, trained_marks FROM notes")}
+        for note, count in counts.items():
+            stored = bank.note(note)
+            assert count == trained_marks(stored.doc, stored.rejected)
+        assert {n.id for n in training_notes(bank.con)} == {n for n, c in counts.items() if c}
+        assert any(counts.values())

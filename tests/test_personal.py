@@ -175,6 +175,18 @@ def test_corrections_are_training_data_with_their_provenance(tmp_path: Path) -> 
     assert models.pending(bank.con) == 3
 
 
+def test_notes_without_corrections_are_not_read_for_training(tmp_path: Path) -> None:
+    bank = _bank_with_corrections(tmp_path / "bank.db", 2)
+    from jingdu.annotate import annotate
+
+    _, plain = bank.add_doc(annotate(read_note(article(50)), load_model()))  # suggestions only: nothing to learn
+    counts = dict(bank.con.execute("SELECT id, trained_marks FROM notes").fetchall())
+    assert counts[plain] == 0 and counts[1] > 0 and counts[2] > 0
+    assert [n.id for n in models.training_notes(bank.con)] == [1, 2]
+    _correct(bank, plain)
+    assert [n.id for n in models.training_notes(bank.con)] == [1, 2, plain]
+
+
 def test_training_from_the_bank_stores_a_version_and_changes_suggestions(tmp_path: Path) -> None:
     db = tmp_path / "bank.db"
     bank = _bank_with_corrections(db)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from jingdu.bank.provenance import provenance
 from jingdu.bank.schema import connect, write_tx
 from jingdu.bank.write import load_stored, now_iso
 from jingdu.errors import ModelError
@@ -67,19 +68,6 @@ def totals(notes: list[dict[str, Any]]) -> dict[str, int]:
 
 
 # -- training data ---------------------------------------------------------------------------------
-def _provenance(doc: Doc, rejected: tuple[tuple[str, int, int], ...]) -> dict[str, int]:
-    model = {(s.layer, s.start, s.end) for s in doc.all_spans() if s.origin == "model"}
-    out = {"accepted": 0, "rejected": sum(1 for r in rejected if r[0] in SCORED_LAYERS), "added": 0, "marked": 0}
-    for s in doc.all_spans():
-        if s.layer not in SCORED_LAYERS:
-            continue
-        if s.origin == "user":
-            out["accepted" if (s.layer, s.start, s.end) in model else "added"] += 1
-        elif s.origin == "note":
-            out["marked"] += 1
-    return out
-
-
 def _fingerprint(doc: Doc, rejected: tuple[tuple[str, int, int], ...]) -> str:
     marks = sorted((s.layer, s.start, s.end, s.origin) for s in doc.all_spans()
                    if s.layer in SCORED_LAYERS and s.origin in ("user", "note"))
@@ -87,11 +75,9 @@ def _fingerprint(doc: Doc, rejected: tuple[tuple[str, int, int], ...]) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-#: A coarse filter in SQL before the notes are read: a note with a user's mark, a rejection or a
-#: mark of its own (the JSON is written without spaces, :func:`jingdu.bank.write._j`).
-#: Every note: its stored JSON is packed (zlib), so which notes hold the user's marks, rejections
-#: or marks of their own is known only once unpacked (a scan of the bank per check).
-_CANDIDATES = "SELECT id, doc FROM notes ORDER BY id"
+#: Only the notes with a user's mark, a rejection or a mark of their own (``notes.trained_marks``,
+#: kept by :mod:`jingdu.bank.write`): a bank of 100,000 unmarked posts is not unpacked per training.
+_CANDIDATES = "SELECT id, doc FROM notes WHERE trained_marks > 0 ORDER BY id"
 
 
 def training_notes(con: sqlite3.Connection) -> list[TrainingNote]:
@@ -101,7 +87,7 @@ def training_notes(con: sqlite3.Connection) -> list[TrainingNote]:
     out = []
     for row in con.execute(_CANDIDATES).fetchall():
         doc, rejected = load_stored(row["doc"])
-        prov = _provenance(doc, rejected)
+        prov = provenance(doc, rejected)
         if not any(prov.values()):
             continue
         out.append(TrainingNote(int(row["id"]), shown(doc, rejected), _fingerprint(doc, rejected), prov))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from jingdu.bank.migrate3 import one_storage
 from jingdu.bank.migrate5 import nothing_twice
+from jingdu.bank.migrate8 import trained_marks_column
 from jingdu.errors import BankError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -140,7 +141,7 @@ CREATE INDEX glossary_theme ON glossary(theme);
 
 #: Ordered migrations; entry ``i`` upgrades a bank from ``user_version == i`` to ``i + 1``.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
-    _V1, _V2, one_storage, _V4, _V5_PERSONAL, _V6_GLOSSARY, nothing_twice)
+    _V1, _V2, one_storage, _V4, _V5_PERSONAL, _V6_GLOSSARY, nothing_twice, trained_marks_column)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 __all__ = ["SCHEMA_VERSION", "BankError", "connect", "default_path", "migrate", "write_tx"]

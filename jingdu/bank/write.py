@@ -41,6 +41,7 @@ from jingdu.bank.items import (
     spans_of,
     unpack,
 )
+from jingdu.bank.provenance import trained_marks
 from jingdu.extract import Extraction
 from jingdu.jsonio import from_dict
 from jingdu.model import Doc, Span
@@ -140,20 +141,21 @@ def write_note(con: sqlite3.Connection, p: Prepared) -> Written:
         items = draw_items(view, extraction, p.themes)
     values = (doc.meta.id, meta["title"], doc.meta.account, doc.meta.url, doc.meta.published, _j(meta["tags"]),
               _j(list(doc.meta.categories)), _j(p.themes), pack(stored), pack(_j(extraction.to_dict())),
-              digest(doc.text), content, p.source_path, p.source_hash, len(spans_of(doc, "user")))
+              digest(doc.text), content, p.source_path, p.source_hash, len(spans_of(doc, "user")),
+              trained_marks(doc, rejected))
     if row is None:
         stamp = now_iso()
         cur = con.execute(
             "INSERT INTO notes (note_id, title, account, url, published, tags, categories, themes, doc, extraction,"
-            " text_hash, content_hash, source_path, source_hash, user_marks, key, added_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, key, stamp, stamp))
+            " text_hash, content_hash, source_path, source_hash, user_marks, trained_marks, key, added_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, key, stamp, stamp))
         note, status = int(cur.lastrowid or 0), "added"
     else:
         note, status = row["id"], "updated"
         con.execute(
             "UPDATE notes SET note_id=?, title=?, account=?, url=?, published=?, tags=?, categories=?, themes=?,"
             " doc=?, extraction=?, text_hash=?, content_hash=?, source_path=?, source_hash=?, user_marks=?,"
-            " updated_at=? WHERE id=?", (*values, now_iso(), note))
+            " trained_marks=?, updated_at=? WHERE id=?", (*values, now_iso(), note))
     sync_items(con, note, key, items, old_index, index_text(view))
     if orphans:
         add_orphans(con, note, old, orphans)
@@ -172,9 +174,10 @@ def rewrite_marks(con: sqlite3.Connection, note: int, doc: Doc, rejected: Reject
     extraction = extract(view)
     stored = doc_json(doc, rejected)
     content = digest(DRAW_VERSION, stored, _j(_meta(doc, themes)))
-    con.execute("UPDATE notes SET doc = ?, extraction = ?, content_hash = ?, user_marks = ?, updated_at = ?"
-                " WHERE id = ?", (pack(stored), pack(_j(extraction.to_dict())), content,
-                                  len(spans_of(doc, "user")), now_iso(), note))
+    con.execute("UPDATE notes SET doc = ?, extraction = ?, content_hash = ?, user_marks = ?, trained_marks = ?,"
+                " updated_at = ? WHERE id = ?", (pack(stored), pack(_j(extraction.to_dict())), content,
+                                                 len(spans_of(doc, "user")), trained_marks(doc, rejected), now_iso(),
+                                                 note))
     indexed = index_text(view)
     sync_items(con, note, key, draw_items(view, extraction, themes), indexed, indexed)
 
