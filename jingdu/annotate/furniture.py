@@ -2,8 +2,11 @@
 
 Bylines and source lines (``作者：本报评论员``, ``来源：``, ``责任编辑：``, ``本文节选自《人民日报》…``),
 share / QR-code / app / subscription prompts (``扫描上方图片二维码领取…``, ``点击关注``,
-``长按识别``), picture credits (``图片来源：``, ``（新华社记者 张三 摄）``), signatures
-(``本报评论员``) and the attribution line under a quotation (``——（汉）东方朔``).  The reader of
+``长按识别``), picture credits and captions (``图片来源：``, ``（新华社记者 张三 摄）``), signatures
+(``本报评论员``), the attribution line under a quotation (``——（汉）东方朔``), notes on the author,
+end marks and "more to read" lines (``— END —``, ``往期推荐``) and a programme's greetings
+(``主持人（…）：“晚上好。”``).  A long sentence or one that tells how a code or an app is used
+is prose, not a prompt.  The reader of
 the corpus marks none of them; the annotator drops every mark that touches one
 (:func:`furniture_ranges`).
 
@@ -24,7 +27,9 @@ ROLES = ("作者", "文", "撰文", "撰稿", "编辑", "责任编辑", "责编"
          "编审", "编校", "监制", "审核", "审校", "审签", "终审", "校对", "策划", "统筹", "制作", "出品", "设计",
          "美编", "视觉", "摄影", "摄像", "图", "图片", "图文", "图片来源", "图源", "配图", "封面图", "题图", "来源",
          "文章来源", "信息来源", "稿件来源", "稿源", "原标题", "原文标题", "转载自", "转自", "综合自", "整理",
-         "资料来源", "数据来源", "视频来源", "供图")
+         "资料来源", "数据来源", "视频来源", "供图", "文字", "排版", "版式", "美术编辑", "值班编辑", "本期编辑",
+         "实习编辑", "技术编辑", "新媒体编辑", "视频编辑", "投稿", "投稿邮箱", "联系邮箱", "声明", "版权声明",
+         "免责声明", "特别声明", "作者简介", "作者单位")
 _ROLE = "|".join(sorted(ROLES, key=len, reverse=True))
 _MEDIA = r"(?:本报|新华社|人民日报|光明日报|经济日报|央视|中新社|求是|半月谈|南方日报|《[^》]{1,12}》)"
 
@@ -42,12 +47,20 @@ LINE_RULES: tuple[tuple[str, str], ...] = (
     ("credit_line", rf"^[（(]?(?:{_MEDIA}(?:记者|通讯员)?|记者|通讯员)[^。！？]{{1,30}}摄(?:影)?[)）]?$"),
     ("link", r"原文链接|阅读原文|^链接[：:]|^https?://"),
     ("account", r"^\S{2,20}(?:微信)?公众号$|^\S{2,20}(?:微信公众号|客户端)\s*[【\[]?原文"),
-    ("attribution", rf"^[—–-]{{1,2}}\s*(?:[（(〔【][^）)〕】]{{1,6}}[）)〕】]\s*[{_HAN}·]{{2,10}}"
+    ("attribution", rf"^[—–-]{{1,2}}\s*(?:[（(〔【][^）)〕】]{{1,6}}[）)〕】]\s*[{_HAN}·]{{2,10}}(?:《[^》]{{1,30}}》)?"
                     rf"|《[^》]{{1,30}}》[^。！？]{{0,30}}"
                     rf"|\d{{4}}年[^。！？]{{0,50}}|[{_HAN}·]{{2,6}}(?:[《(（][^。！？]{{0,30}})?)$"),
     ("picture", r"^(?:图为|上图|下图|左图|右图|图\s*\d+|图[：:])[^。！？]{0,80}"
                 r"(?:摄|供图|提供|来源[^。]*)[)）]?\s*$"),
     ("editor_paren", r"^[（(](?:完|本文完|全文完)[)）]$"),
+    ("caption", rf"(?:(?:记者|通讯员)\s*[{_HAN}·]{{2,4}}(?:[\s、，,]+[{_HAN}·]{{2,4}})*\s*摄(?:影)?"
+                rf"|[（(][^（）()。]{{0,30}}(?:摄|供图|资料图片|资料图|图片来源[^（）()。]*)[)）])\s*$"),
+    ("author_note", r"^[（(]?作者(?:单位|简介|系|为|是|现任|现为)"),
+    ("end", r"^[—–\-=·\s]*(?:END|THE END|The End|End|完|全文完|本文完)[—–\-=·\s]*$"),
+    ("more", r"^[▼▽↓\s]*(?:往期推荐|往期回顾|往期精选|推荐阅读|相关阅读|延伸阅读|猜你喜欢|热门推荐|精彩推荐"
+             r"|更多精彩)[▼▽↓：:\s]*$"),
+    ("greeting", r"^(?:[男女]?主持人|主播|播音员)[（(][^）)]{1,8}[）)][：:]\s*[“\"]?"
+                 r"(?:各位观众|观众朋友们|亲爱的观众朋友)?[，,]?(?:晚上好|早上好|上午好|中午好|下午好|大家好|你们好|您好|再见|明天见|欢迎收看)"),
 )
 #: (name, pattern) matched anywhere in a sentence: prompts and credits.
 SENTENCE_RULES: tuple[tuple[str, str], ...] = (
@@ -56,14 +69,15 @@ SENTENCE_RULES: tuple[tuple[str, str], ...] = (
            r"|扫一扫|长按识别|识别图中"),
     ("click", r"点击(?:关注|上方|下方|蓝字|右上角|右下角|左下角|阅读原文|“?在看|“?赞|订阅|链接|图片"
               r"|这里|此处|进入|下载|收藏|查看|文末|卡片)"),
-    ("follow", r"关注(?:我们|公众号|本号|本公众号|微信号|视频号|抖音号)|加(?:个)?星标|设为星标|星标(?:置顶|公众号)|"
-               r"置顶公众号|点个赞|点个?“在看|(?:欢迎|记得)(?:关注|订阅|转发|分享|点赞|留言)|分享到朋友圈|转发给"),
+    ("follow", r"关注(?:我们|公众号|本号|本公众号|微信号|视频号|抖音号)|加(?:个)?星标|设为星标"
+               r"|星标(?:置顶|公众号|我们|本号)|置顶公众号|点个赞|点个?“在看|(?:欢迎|记得)(?:关注|订阅|转发|分享|点赞|留言)|分享到朋友圈|转发给"),
     ("app", r"下载[^。！？，]{0,10}客户端|(?:客户端|APP|App|app)(?:扫码|订阅)"
-            r"|(?:打开|下载)[^。！？，]{0,10}(?:APP|App|app)[，,]?(?:查看|阅读|观看|了解更多|获取)"),
+            r"|(?:打开|下载)[^。！？，]{0,10}(?:客户端|APP|App|app)[，,]?\s*(?:查看|阅读|观看|看|了解更多|获取)"),
     ("subscribe", r"订阅号|后台回复|回复关键词|回复“|留言区|评论区留言"
                   r"|(?:领取|免费领|获取)[^。！？]{0,12}(?:资料|讲义|题库|课程|福利)"),
     ("credit", r"[（(][^（）()。]{0,30}摄[)）]|[（(][^（）()。]{0,20}(?:供图|图片来源|图源)[^（）()。]{0,20}[)）]"
-               r"|图片来源[：:]|视觉中国|图虫创意|东方IC"),
+               r"|图片来源[：:]|视觉中国|图虫创意|东方IC|[（(]资料(?:图片|图|照片)[)）]"
+               rf"|(?:记者|通讯员)\s*[{_HAN}·]{{2,4}}(?:[\s、，,]+[{_HAN}·]{{2,4}})*\s*摄(?:影)?\s*$"),
     ("copyright", r"版权归(?:原作者|作者|原)|如有侵权|侵删|未经授权不得转载|转载请注明|禁止转载"),
 )
 _LINE = [(n, re.compile(p)) for n, p in LINE_RULES]
@@ -73,6 +87,12 @@ _LEAD = re.compile(r"^[\s>\u3000*#·•]+")
 _PROSE = re.compile(r"意思是|意为|是指|指的是")
 #: A line this long is prose, whatever it starts with (an article may open "记者从…获悉，…").
 MAX_LINE = 90
+#: A prompt is short; a longer sentence that speaks of scanning a code or an app is prose
+#: ("消费者扫描二维码即可查看产品的产地…").  Credits and copyright notes have no such limit.
+MAX_PROMPT = 60
+_UNCAPPED = ("credit", "copyright")
+#: Telling how something works is prose, not a prompt: "市民可通过扫描二维码进入系统", "下载到本地客户端".
+_DESCRIBES = re.compile(r"(?:通过|只需|只要|可以|即可|就能|便可)(?:扫描|扫码|扫一扫|长按|下载|打开)|下载到|扫描了")
 
 
 def line_rule(line: str) -> str | None:
@@ -88,8 +108,9 @@ def line_rule(line: str) -> str | None:
 
 def sentence_rule(sentence: str) -> str | None:
     """The name of the prompt or credit rule a sentence matches, or None."""
+    short = len(sentence.strip()) <= MAX_PROMPT and not _DESCRIBES.search(sentence)
     for name, rx in _SENT:
-        if rx.search(sentence):
+        if (short or name in _UNCAPPED) and rx.search(sentence):
             return name
     return None
 
