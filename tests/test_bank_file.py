@@ -229,13 +229,11 @@ def test_damage_met_by_the_workbench_is_an_error_answer(tmp_path: Path, monkeypa
     from fastapi.testclient import TestClient
 
     from jingdu.web.app import WebOptions, create_app
-    from jingdu.web.store import Store
-
     def broken(*args: object, **kwargs: object) -> object:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     db = _small_bank(tmp_path)
-    monkeypatch.setattr(Store, "recent", broken)
+    monkeypatch.setattr(Bank, "recent_notes", broken)
     with TestClient(create_app(db, WebOptions(annotate=False)), base_url="http://127.0.0.1",
                     raise_server_exceptions=False) as client:
         answer = client.get("/api/notes")

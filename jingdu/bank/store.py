@@ -24,7 +24,7 @@ import jingdu.bank.glossary as gloss
 import jingdu.bank.search as srch
 from jingdu import pipeline
 from jingdu.bank.items import DRAW_VERSION, Prepared, draw_items, note_themes, shown, spans_of, unpack
-from jingdu.bank.schema import connect, default_path, read_only, write_tx
+from jingdu.bank.schema import connect, default_path, diagnose, read_only, write_tx
 from jingdu.bank.write import Rejected, load_stored, rewrite_marks, set_themes, stored_extraction, write_note
 from jingdu.errors import InvalidRequest, JingduError, NotFound
 from jingdu.extract import Extraction
@@ -184,7 +184,8 @@ class Bank:
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
         """Interrupt any statement still running ``seconds`` from now (:class:`TooSlow`; a write
-        transaction it was in rolls back)."""
+        transaction it was in rolls back).  Any other SQLite error met meanwhile (a damaged page of
+        a bank too large to be checked on every open) is the :class:`BankError` that names it."""
         end = time.monotonic() + seconds
         self.con.set_progress_handler(lambda: int(time.monotonic() > end), 10_000)
         try:
@@ -193,6 +194,8 @@ class Bank:
             if "interrupted" in str(exc):
                 raise TooSlow(f"the bank took longer than {seconds:g} s for this request") from None
             raise
+        except sqlite3.DatabaseError as exc:
+            raise diagnose(self.path, exc) from exc
         finally:
             self.con.set_progress_handler(None, 0)
 

@@ -8,7 +8,6 @@ and as a small HTML page for a browser's request outside ``/api``.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -16,7 +15,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jingdu.bank.schema import diagnose
 from jingdu.errors import JingduError
 from jingdu.web.templating import page
 
@@ -66,13 +64,6 @@ def install(app: FastAPI) -> None:
             where = ".".join(str(x) for x in err.get("loc", ()) if x != "body")
             parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid")))
         return error_response(request, 422, "invalid_request", "; ".join(parts) or "invalid request")
-
-    @app.exception_handler(sqlite3.DatabaseError)
-    async def _bank_file(request: Request, exc: sqlite3.DatabaseError) -> Response:
-        store = getattr(request.app.state, "store", None)
-        err = diagnose(getattr(getattr(store, "bank", None), "path", "bank.db"), exc)
-        log.error("%s on %s %s: %s", err.code, request.method, request.url.path, err.message)
-        return error_response(request, err.status, err.code, err.message)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
