@@ -123,11 +123,7 @@ def test_a_damaged_bank_is_refused_and_left_alone(folder: Path, command: list[st
 
 
 def test_damage_is_found_when_opened(tmp_path: Path) -> None:
-    db = tmp_path / "bank.db"
-    with Bank(db) as bank:
-        for name, text in NOTES.items():
-            (tmp_path / name).write_text(text * 40, encoding="utf-8")
-        bank.add_paths([str(tmp_path / n) for n in NOTES])
+    db = _small_bank(tmp_path)
     damage(db)
     with pytest.raises(BankError, match="damaged") as err:
         Bank(db)
