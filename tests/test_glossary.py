@@ -16,6 +16,7 @@ from jingdu.errors import InputError
 from jingdu.glossary import Entry, Suggester, read_file, read_glossary
 from jingdu.glossary.evaluate import contains, evaluate, exact
 from jingdu.glossary.parse import read_exercises, scenario_phrases, theme_of_title
+from jingdu.glossary.suggest import SIMS, glossary_compositions
 
 runner = CliRunner()
 
@@ -118,6 +119,35 @@ def test_a_composition_is_offered_when_the_material_asks_for_an_action() -> None
     assert terms[0] == "河长制" and terms[1] == "完善河长制"
     plain = [s.term for s in sug.suggest("每条河都有专人负责，县里领导包干一段河道", k=3)]
     assert "完善河长制" not in plain
+
+
+@pytest.mark.parametrize(("definition", "found"), [
+    ("指各地持续优化营商环境，为企业减负。", {"优化营商环境": 1}),
+    ("指良好的营商环境。", {}),  # 好的: a function word, not a verb
+    ("指营商环境。", {}),
+])
+def test_glossary_compositions_are_the_verbs_the_entry_writes_before_its_name(definition: str, found: dict) -> None:
+    assert dict(glossary_compositions(Entry("营商环境", definition))) == found
+
+
+def test_the_composition_the_glossary_writes_comes_second() -> None:
+    own = [*entries(), Entry("岸线整治", "指通过清理违建等手段开展岸线整治，恢复河岸的自然面貌。",
+                             ("若材料里写到“拆除河边违建”“河岸恢复原貌”一类说法时，不妨写成“岸线整治”。",),
+                             "岸线管理", "河湖治理", "river")]
+    terms = [s.term for s in Suggester(own).suggest("拆除河边违建以后，河岸恢复原貌", k=3)]
+    assert terms[:2] == ["岸线整治", "开展岸线整治"]
+
+
+def test_the_group_similarity_is_that_of_the_entries_filed_together() -> None:
+    own = [Entry("甲", "指一种做法", group="水体保护"), Entry("乙", "指河湖补水放水", group="水体保护"),
+           Entry("丙", "指一种做法", group="岸线管理"), Entry("丁", "指拆除违建", group="岸线管理")]
+    sims = Suggester(own, use_vectors=False).similarities(["从水库放水补水"])[0, :, SIMS.index("group")]
+    assert sims[0] == sims[1] > sims[2] == sims[3]
+
+
+def test_a_glossary_without_scenarios_suggests_from_definitions() -> None:
+    own = [Entry("生态补水", "指向缺水的湖泊湿地补充水量"), Entry("退圩还湖", "指拆除湖中的围堤，恢复湖面")]
+    assert Suggester(own).suggest("拆掉湖里的围堤", k=2)[0].term == "退圩还湖"
 
 
 @pytest.mark.parametrize(("term", "answers", "is_exact", "is_contained"), [
