@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from glossary_texts import POST
 from typer.testing import CliRunner
@@ -16,7 +17,16 @@ from jingdu.errors import InputError
 from jingdu.glossary import Entry, Suggester, read_file, read_glossary
 from jingdu.glossary.evaluate import contains, evaluate, exact
 from jingdu.glossary.parse import read_exercises, scenario_phrases, theme_of_title
-from jingdu.glossary.suggest import SIMS, glossary_compositions
+from jingdu.glossary.suggest import (
+    POOL,
+    SIMS,
+    Ranker,
+    combined,
+    default_booster,
+    default_ranker,
+    fit_booster,
+    glossary_compositions,
+)
 
 runner = CliRunner()
 
@@ -148,6 +158,29 @@ def test_the_group_similarity_is_that_of_the_entries_filed_together() -> None:
 def test_a_glossary_without_scenarios_suggests_from_definitions() -> None:
     own = [Entry("生态补水", "指向缺水的湖泊湿地补充水量"), Entry("退圩还湖", "指拆除湖中的围堤，恢复湖面")]
     assert Suggester(own).suggest("拆掉湖里的围堤", k=2)[0].term == "退圩还湖"
+
+
+def test_the_shipped_rankers_fit_the_features() -> None:
+    assert default_ranker() is not None and default_booster() is not None
+
+
+def test_the_boosted_ranker_orders_its_pool_and_puts_the_rest_after() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(12, POOL + 20, 3))
+    labels = [row[:, 1] > 1.0 for row in x]  # relevance follows the second feature
+    booster = fit_booster(list(x), labels, labels, rounds=20)
+    scores = booster.score(x[:2])
+    for row, s in zip(x[:2], scores, strict=True):
+        outside = np.argsort(-row[:, 0], kind="stable")[POOL:]
+        assert (s[outside] == -10).all() and (np.delete(s, outside) > -10).all()
+    pooled = np.argsort(-x[0, :, 0], kind="stable")[:POOL]
+    assert np.corrcoef(scores[0, pooled], x[0, pooled, 1])[0, 1] > 0.5
+
+
+def test_without_a_booster_the_scores_are_the_logistic_ones() -> None:
+    x = np.arange(12.0).reshape(1, 4, 3)
+    ranker = Ranker((1.0, -1.0, 0.5), 0.2)
+    assert (combined(x, ranker, None) == ranker.score(x)).all()
 
 
 @pytest.mark.parametrize(("term", "answers", "is_exact", "is_contained"), [
