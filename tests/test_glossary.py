@@ -265,6 +265,21 @@ def test_cli_glossary_add_names_a_bad_file_and_goes_on(tmp_path: Path, post: Pat
     assert r.exit_code == 1 and "bad.md" in r.stderr and "3 added" in r.stdout
 
 
+def test_bench_suggest_times_each_system(post: Path) -> None:
+    r = runner.invoke(app, ["bench", "suggest", str(post), "--queries", "2", "--rounds", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    ms = json.loads(r.stdout)
+    assert list(ms) == ["jingdu, with context", "jingdu, text alone", "logistic alone, with context", "char TF-IDF"]
+    assert all(v > 0 for v in ms.values())
+
+
+def test_bench_suggest_names_posts_without_exercises(tmp_path: Path) -> None:
+    empty = tmp_path / "none.md"
+    empty.write_text("# 空白规范词\n", encoding="utf-8")
+    r = runner.invoke(app, ["bench", "suggest", str(empty)])
+    assert r.exit_code != 0 and "no glossary terms or no exercises" in r.output and "Traceback" not in r.output
+
+
 def test_suggest_on_an_empty_glossary_says_so(tmp_path: Path) -> None:
     r = _cli(tmp_path, "suggest", "一段材料")
     assert r.exit_code == 1 and "glossary add" in r.stderr

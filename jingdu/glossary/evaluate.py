@@ -11,6 +11,7 @@ next to the character 1–3-gram TF-IDF baseline computed in the same run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,4 +149,37 @@ def fit_all(paths: Sequence[str | Path]) -> tuple[Ranker, Booster]:
     return fit(list(feats), [_labels(sug, x) for x in exercises], [_exact_labels(sug, x) for x in exercises])
 
 
-__all__ = ["GlossaryReport", "Suggestion", "evaluate", "fit_all"]
+#: The systems of :func:`bench_speed`, in the order they are run in each round.
+SPEED_SYSTEMS = ("jingdu, with context", "jingdu, text alone", "logistic alone, with context", "char TF-IDF")
+
+
+def bench_speed(paths: Sequence[str | Path], queries: int = 40, rounds: int = 3) -> dict[str, float]:
+    """CPU milliseconds per query of ``suggest`` (the shipped rankers) with and without the material
+    as context, of the logistic alone, and of the character TF-IDF baseline, on ``queries``
+    exercises of the posts, the systems alternated in each of ``rounds`` rounds (median of rounds)."""
+    entries, exercises = load_posts(paths)
+    if not entries or not exercises:
+        raise InputError("no glossary terms or no exercises in the given posts")
+    full = Suggester(entries)
+    logistic = Suggester(entries, use_booster=False)
+    step = max(1, len(exercises) // queries)
+    chosen = exercises[::step][:queries]
+    runs = {
+        SPEED_SYSTEMS[0]: lambda x: full.suggest(x.query, context=x.material),
+        SPEED_SYSTEMS[1]: lambda x: full.suggest(x.query),
+        SPEED_SYSTEMS[2]: lambda x: logistic.suggest(x.query, context=x.material),
+        SPEED_SYSTEMS[3]: lambda x: full.baseline([x.query]),
+    }
+    for run in runs.values():  # warm-up: jieba, vectors, models
+        run(chosen[0])
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.process_time()
+            for x in chosen:
+                run(x)
+            times[name].append((time.process_time() - start) * 1000 / len(chosen))
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+__all__ = ["GlossaryReport", "Suggestion", "bench_speed", "evaluate", "fit_all"]
