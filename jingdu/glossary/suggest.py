@@ -9,8 +9,10 @@ entry's *group* (the entries its glossary files with it) — each also as a shar
 the query's best, a z-score among the entries and a reciprocal rank.  The same features are
 computed a second time for the *context* — the material around the text (an exercise's whole
 material, the note around a selection; the text itself when none is given).  A logistic model
-combines them (:class:`Ranker`; shipped weights in ``jingdu/data/glossary/ranker.json``, fitted by
-``benchmarks/glossary_ranker.py``; ``jingdu eval glossary`` fits it again without the scored post).
+(:class:`Ranker`, ``jingdu/data/glossary/ranker.json``) and a LightGBM lambdarank model over the
+text's pool of entries (:class:`Booster`, ``jingdu/data/glossary/booster.txt``) combine them, their
+z-scores averaged; both are fitted by ``benchmarks/glossary_ranker.py``, and ``jingdu eval
+glossary`` fits them again without the scored post.
 After the best term comes a composition of a verb and it: the verb its own definition or
 scenarios write before it (优化营商环境), else — when the material asks for an action (应/要/需/推动
 …) — a policy verb of the material (完善…, 提升…, 加强…).
@@ -409,7 +411,6 @@ def fit_ranker(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], c: 
         ys.append(y[cand])
     model = LogisticRegression(C=c, max_iter=3000).fit(np.concatenate(xs), np.concatenate(ys))
     return Ranker(tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]))
-
 
 
 def fit_booster(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], exact: Sequence[np.ndarray],
