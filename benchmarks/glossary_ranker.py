@@ -1,7 +1,9 @@
-"""Fit the shipped ranker of ``jingdu suggest`` (``jingdu/data/glossary/ranker.json``) on every
-exercise of the glossary posts (``jingdu eval glossary`` refits it without the scored post).
+"""Fit the shipped rankers of ``jingdu suggest`` — the logistic (``jingdu/data/glossary/ranker.json``)
+and the boosted one (``jingdu/data/glossary/booster.txt``) — on every exercise of the glossary posts
+(``jingdu eval glossary`` refits them without the scored post).
 
-    python benchmarks/glossary_ranker.py ../shared/corpus/plain/p428.md … -o jingdu/data/glossary/ranker.json
+    python benchmarks/glossary_ranker.py ../shared/corpus/plain/p428.md … -o jingdu/data/glossary/ranker.json \
+        --booster jingdu/data/glossary/booster.txt
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("posts", nargs="+")
     ap.add_argument("-o", "--out", type=Path, required=True)
+    ap.add_argument("--booster", type=Path, required=True)
     args = ap.parse_args()
-    write_atomic(args.out, fit_all(args.posts).to_json())
-    print(f"ranker -> {args.out}")
+    ranker, booster = fit_all(args.posts)
+    write_atomic(args.out, ranker.to_json())
+    write_atomic(args.booster, booster.model)
+    print(f"rankers -> {args.out}, {args.booster}")
 
 
 if __name__ == "__main__":

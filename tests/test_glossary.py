@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from glossary_texts import POST
 from typer.testing import CliRunner
@@ -16,6 +17,16 @@ from jingdu.errors import InputError
 from jingdu.glossary import Entry, Suggester, read_file, read_glossary
 from jingdu.glossary.evaluate import contains, evaluate, exact
 from jingdu.glossary.parse import read_exercises, scenario_phrases, theme_of_title
+from jingdu.glossary.suggest import (
+    POOL,
+    SIMS,
+    Ranker,
+    combined,
+    default_booster,
+    default_ranker,
+    fit_booster,
+    glossary_compositions,
+)
 
 runner = CliRunner()
 
@@ -120,6 +131,58 @@ def test_a_composition_is_offered_when_the_material_asks_for_an_action() -> None
     assert "完善河长制" not in plain
 
 
+@pytest.mark.parametrize(("definition", "found"), [
+    ("指各地持续优化营商环境，为企业减负。", {"优化营商环境": 1}),
+    ("指良好的营商环境。", {}),  # 好的: a function word, not a verb
+    ("指营商环境。", {}),
+])
+def test_glossary_compositions_are_the_verbs_the_entry_writes_before_its_name(definition: str, found: dict) -> None:
+    assert dict(glossary_compositions(Entry("营商环境", definition))) == found
+
+
+def test_the_composition_the_glossary_writes_comes_second() -> None:
+    own = [*entries(), Entry("岸线整治", "指通过清理违建等手段开展岸线整治，恢复河岸的自然面貌。",
+                             ("若材料里写到“拆除河边违建”“河岸恢复原貌”一类说法时，不妨写成“岸线整治”。",),
+                             "岸线管理", "河湖治理", "river")]
+    terms = [s.term for s in Suggester(own).suggest("拆除河边违建以后，河岸恢复原貌", k=3)]
+    assert terms[:2] == ["岸线整治", "开展岸线整治"]
+
+
+def test_the_group_similarity_is_that_of_the_entries_filed_together() -> None:
+    own = [Entry("甲", "指一种做法", group="水体保护"), Entry("乙", "指河湖补水放水", group="水体保护"),
+           Entry("丙", "指一种做法", group="岸线管理"), Entry("丁", "指拆除违建", group="岸线管理")]
+    sims = Suggester(own, use_vectors=False).similarities(["从水库放水补水"])[0, :, SIMS.index("group")]
+    assert sims[0] == sims[1] > sims[2] == sims[3]
+
+
+def test_a_glossary_without_scenarios_suggests_from_definitions() -> None:
+    own = [Entry("生态补水", "指向缺水的湖泊湿地补充水量"), Entry("退圩还湖", "指拆除湖中的围堤，恢复湖面")]
+    assert Suggester(own).suggest("拆掉湖里的围堤", k=2)[0].term == "退圩还湖"
+
+
+def test_the_shipped_rankers_fit_the_features() -> None:
+    assert default_ranker() is not None and default_booster() is not None
+
+
+def test_the_boosted_ranker_orders_its_pool_and_puts_the_rest_after() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(12, POOL + 20, 3))
+    labels = [row[:, 1] > 1.0 for row in x]  # relevance follows the second feature
+    booster = fit_booster(list(x), labels, labels, rounds=20)
+    scores = booster.score(x[:2])
+    for row, s in zip(x[:2], scores, strict=True):
+        outside = np.argsort(-row[:, 0], kind="stable")[POOL:]
+        assert (s[outside] == -10).all() and (np.delete(s, outside) > -10).all()
+    pooled = np.argsort(-x[0, :, 0], kind="stable")[:POOL]
+    assert np.corrcoef(scores[0, pooled], x[0, pooled, 1])[0, 1] > 0.5
+
+
+def test_without_a_booster_the_scores_are_the_logistic_ones() -> None:
+    x = np.arange(12.0).reshape(1, 4, 3)
+    ranker = Ranker((1.0, -1.0, 0.5), 0.2)
+    assert (combined(x, ranker, None) == ranker.score(x)).all()
+
+
 @pytest.mark.parametrize(("term", "answers", "is_exact", "is_contained"), [
     ("河道布局", ("调整河道布局",), False, True),
     ("乱堆乱放/私堆乱放", ("私堆乱放",), True, True),
@@ -200,6 +263,21 @@ def test_cli_glossary_add_names_a_bad_file_and_goes_on(tmp_path: Path, post: Pat
     bad.write_text("# 空\n", encoding="utf-8")
     r = _cli(tmp_path, "glossary", "add", str(bad), str(post))
     assert r.exit_code == 1 and "bad.md" in r.stderr and "3 added" in r.stdout
+
+
+def test_bench_suggest_times_each_system(post: Path) -> None:
+    r = runner.invoke(app, ["bench", "suggest", str(post), "--queries", "2", "--rounds", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    ms = json.loads(r.stdout)
+    assert list(ms) == ["jingdu, with context", "jingdu, text alone", "logistic alone, with context", "char TF-IDF"]
+    assert all(v > 0 for v in ms.values())
+
+
+def test_bench_suggest_names_posts_without_exercises(tmp_path: Path) -> None:
+    empty = tmp_path / "none.md"
+    empty.write_text("# 空白规范词\n", encoding="utf-8")
+    r = runner.invoke(app, ["bench", "suggest", str(empty)])
+    assert r.exit_code != 0 and "no glossary terms or no exercises" in r.output and "Traceback" not in r.output
 
 
 def test_suggest_on_an_empty_glossary_says_so(tmp_path: Path) -> None:

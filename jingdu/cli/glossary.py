@@ -263,6 +263,30 @@ def bench_themes_cmd(notes: list[str] = typer.Argument(..., help="NOTE=THEME pai
         raise typer.Exit(1)
 
 
+def bench_suggest_cmd(posts: list[str] = typer.Argument(..., help="Glossary posts with exercises (p428.md …)."),
+                      queries: int = typer.Option(40, "--queries", min=1, help="How many exercises to time."),
+                      rounds: int = typer.Option(3, "--rounds", min=1, help="Rounds, the systems alternated."),
+                      as_json: bool = typer.Option(False, "--json", help="As JSON {system: ms}.")) -> None:
+    """CPU milliseconds per `suggest` query: jingdu with and without context and the logistic alone, next
+    to the character TF-IDF baseline, alternated in the same run."""
+    from jingdu.glossary.evaluate import SPEED_SYSTEMS, bench_speed
+
+    try:
+        ms = bench_speed(expand_inputs(posts), queries, rounds)
+    except JingduError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(ms, ensure_ascii=False) + "\n")
+        return
+    base = ms[SPEED_SYSTEMS[-1]]
+    table = Table(title=f"suggest: CPU ms per query (median of {rounds} alternated rounds)")
+    for col in ("system", "ms", "× char TF-IDF"):
+        table.add_column(col)
+    for name, value in ms.items():
+        table.add_row(escape(name), f"{value:.1f}", f"{value / max(base, 1e-9):.1f}")
+    out_console.print(table)
+
+
 def pack_cmd(topic: str = typer.Argument(..., help="The essay's topic or theme, e.g. 乡村振兴."),
              out: Path | None = typer.Option(None, "-o", "--out", help="pack.md (Markdown) or pack.docx (Word); "
                                              "default: Markdown on stdout."),
@@ -290,3 +314,4 @@ def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     bank_app.command("themes")(themes_cmd)
     bank_app.command("retheme")(retheme_cmd)
     bench_app.command("themes")(bench_themes_cmd)
+    bench_app.command("suggest")(bench_suggest_cmd)

@@ -2,7 +2,7 @@
 
 The glossary is built from the posts' term sections only; each exercise's underlined text (the
 whole material when nothing is underlined) is the query, and the whole material its context
-(reported also without it).  The ranker is fitted again for each
+(reported also without it).  The rankers (logistic and boosted) are fitted again for each
 post on the exercises of the other posts (grouped by post: the scored post's exercises never fit
 it).  Scores: top-1 and top-5, exact (a suggestion is the answer, or one of the names of an
 ``A/B`` entry) and contains-either-way (a suggestion holds the answer or the answer holds it);
@@ -11,6 +11,7 @@ next to the character 1–3-gram TF-IDF baseline computed in the same run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,16 @@ import numpy as np
 
 from jingdu.errors import InputError
 from jingdu.glossary.parse import Entry, Exercise, read_exercises, read_glossary
-from jingdu.glossary.suggest import Ranker, Suggester, Suggestion, fit_ranker, names
+from jingdu.glossary.suggest import (
+    Booster,
+    Ranker,
+    Suggester,
+    Suggestion,
+    combined,
+    fit_booster,
+    fit_ranker,
+    names,
+)
 
 
 def exact(term: str, answers: Sequence[str]) -> bool:
@@ -85,6 +95,16 @@ def _labels(sug: Suggester, ex: Exercise) -> np.ndarray:
     return np.array([exact(e.term, ex.answers) or contains(e.term, ex.answers) for e in sug.entries])
 
 
+def _exact_labels(sug: Suggester, ex: Exercise) -> np.ndarray:
+    return np.array([exact(e.term, ex.answers) for e in sug.entries])
+
+
+def fit(features: Sequence[np.ndarray], labels: Sequence[np.ndarray],
+        exact_labels: Sequence[np.ndarray]) -> tuple[Ranker, Booster]:
+    """The logistic and the boosted ranker, fitted on the same exercises."""
+    return fit_ranker(features, labels), fit_booster(features, labels, exact_labels)
+
+
 def _terms(sug: Suggester, text: str, row: np.ndarray, compose: bool) -> list[str]:
     return [s.term for s in sug._rank(text, row, 5, compose)]
 
@@ -94,22 +114,24 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryR
     entries, exercises = load_posts(paths)
     if not entries or not exercises:
         raise InputError("no glossary terms or no exercises in the given posts")
-    sug = Suggester(entries, ranker=Ranker((0.0,)), use_vectors=use_vectors)
+    sug = Suggester(entries, ranker=Ranker((0.0,)), use_vectors=use_vectors, use_booster=False)
     queries = [x.query for x in exercises]
     feats = sug.features(queries, [x.material for x in exercises])
     alone = sug.features(queries)
     base = sug.baseline(queries)
     labels = [_labels(sug, x) for x in exercises]
+    exacts = [_exact_labels(sug, x) for x in exercises]
     posts = sorted({x.source for x in exercises})
     report = GlossaryReport(len(entries), posts)
     for post in posts:
         train = [i for i, x in enumerate(exercises) if x.source != post]
         test = [i for i, x in enumerate(exercises) if x.source == post]
-        rankers = [fit_ranker([f[i] for i in train], [labels[i] for i in train]) for f in (feats, alone)]
+        models = [fit([f[i] for i in train], [labels[i] for i in train], [exacts[i] for i in train])
+                  for f in (feats, alone)]
         for i in test:
             x = exercises[i]
-            mine = _terms(sug, x.query, rankers[0].score(feats[i]), compose=True)
-            plain = _terms(sug, x.query, rankers[1].score(alone[i]), compose=True)
+            mine = _terms(sug, x.query, combined(feats[i:i + 1], *models[0])[0], compose=True)
+            plain = _terms(sug, x.query, combined(alone[i:i + 1], *models[1])[0], compose=True)
             theirs = _terms(sug, x.query, base[i], compose=False)
             for key in (post, "all"):
                 report.jingdu.setdefault(key, Tally()).add(mine, x.answers)
@@ -118,12 +140,46 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryR
     return report
 
 
-def fit_all(paths: Sequence[str | Path]) -> Ranker:
-    """The ranker fitted on every exercise of ``paths`` (what ships in ``data/glossary/ranker.json``)."""
+def fit_all(paths: Sequence[str | Path]) -> tuple[Ranker, Booster]:
+    """The rankers fitted on every exercise of ``paths`` (what ships in ``data/glossary/ranker.json``
+    and ``data/glossary/booster.txt``)."""
     entries, exercises = load_posts(paths)
-    sug = Suggester(entries, ranker=Ranker((0.0,)))
+    sug = Suggester(entries, ranker=Ranker((0.0,)), use_booster=False)
     feats = sug.features([x.query for x in exercises], [x.material for x in exercises])
-    return fit_ranker(list(feats), [_labels(sug, x) for x in exercises])
+    return fit(list(feats), [_labels(sug, x) for x in exercises], [_exact_labels(sug, x) for x in exercises])
 
 
-__all__ = ["GlossaryReport", "Suggestion", "evaluate", "fit_all"]
+#: The systems of :func:`bench_speed`, in the order they are run in each round.
+SPEED_SYSTEMS = ("jingdu, with context", "jingdu, text alone", "logistic alone, with context", "char TF-IDF")
+
+
+def bench_speed(paths: Sequence[str | Path], queries: int = 40, rounds: int = 3) -> dict[str, float]:
+    """CPU milliseconds per query of ``suggest`` (the shipped rankers) with and without the material
+    as context, of the logistic alone, and of the character TF-IDF baseline, on ``queries``
+    exercises of the posts, the systems alternated in each of ``rounds`` rounds (median of rounds)."""
+    entries, exercises = load_posts(paths)
+    if not entries or not exercises:
+        raise InputError("no glossary terms or no exercises in the given posts")
+    full = Suggester(entries)
+    logistic = Suggester(entries, use_booster=False)
+    step = max(1, len(exercises) // queries)
+    chosen = exercises[::step][:queries]
+    runs = {
+        SPEED_SYSTEMS[0]: lambda x: full.suggest(x.query, context=x.material),
+        SPEED_SYSTEMS[1]: lambda x: full.suggest(x.query),
+        SPEED_SYSTEMS[2]: lambda x: logistic.suggest(x.query, context=x.material),
+        SPEED_SYSTEMS[3]: lambda x: full.baseline([x.query]),
+    }
+    for run in runs.values():  # warm-up: jieba, vectors, models
+        run(chosen[0])
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.process_time()
+            for x in chosen:
+                run(x)
+            times[name].append((time.process_time() - start) * 1000 / len(chosen))
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+__all__ = ["GlossaryReport", "Suggestion", "bench_speed", "evaluate", "fit_all"]

@@ -4,14 +4,18 @@ A :class:`Suggester` holds a glossary's entries and, for a text, scores every en
 similarities — character 1–3-gram TF-IDF to the whole entry, to its definition, to its name and
 to each quoted scenario phrase (the best one); word TF-IDF and BM25 (jieba words); and the
 cosine of idf-weighted word vectors (``jingdu/data/glossary/vectors.npz``, trained on the corpus's
-non-glossary posts) to the entry, its definition, name and best phrase — each also as a share of
+non-glossary posts) to the entry, its definition, name and best phrase; and character TF-IDF to the
+entry's *group* (the entries its glossary files with it) — each also as a share of
 the query's best, a z-score among the entries and a reciprocal rank.  The same features are
 computed a second time for the *context* — the material around the text (an exercise's whole
 material, the note around a selection; the text itself when none is given).  A logistic model
-combines them (:class:`Ranker`; shipped weights in ``jingdu/data/glossary/ranker.json``, fitted by
-``benchmarks/glossary_ranker.py``; ``jingdu eval glossary`` fits it again without the scored post).
-When the material asks for an action (应/要/需/推动 …), compositions of a policy verb and a
-term (完善…, 提升…, 加强…) are offered after the best term.
+(:class:`Ranker`, ``jingdu/data/glossary/ranker.json``) and a LightGBM lambdarank model over the
+text's pool of entries (:class:`Booster`, ``jingdu/data/glossary/booster.txt``) combine them, their
+z-scores averaged; both are fitted by ``benchmarks/glossary_ranker.py``, and ``jingdu eval
+glossary`` fits them again without the scored post.
+After the best term comes a composition of a verb and it: the verb its own definition or
+scenarios write before it (优化营商环境), else — when the material asks for an action (应/要/需/推动
+…) — a policy verb of the material (完善…, 提升…, 加强…).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ ACTION = re.compile(r"应当|应该|要|需要|必须|亟需|亟待|建议|推�
 POLICY_VERBS = ("完善", "提升", "提高", "加强", "优化", "强化", "推动", "健全", "建立", "创新", "培养", "增强",
                 "发展", "打造", "改善", "规范", "加大", "拓宽", "畅通", "保障", "促进", "深化", "推进", "发挥", "调整")
 SIMS = ("doc", "phrase", "definition", "name", "word_doc", "word_phrase", "bm25",
-        "vec_doc", "vec_phrase", "vec_definition", "vec_name")
+        "vec_doc", "vec_phrase", "vec_definition", "vec_name", "group")
 #: The ranker's inputs: every similarity of the text, then of its context.
 FEATURES = (*SIMS, *(f"context_{s}" for s in SIMS))
 
@@ -55,6 +59,24 @@ def names(term: str) -> list[str]:
         if part:
             out.append(part)
     return out or [term]
+
+
+#: Two characters directly before a term's name in its own definition or scenarios (优化营商环境):
+#: the verb the glossary itself uses with the term; function words are not verbs.
+_NOT_VERB = frozenset("为到的是和与及或在把将被对从向等了着过也都而其之这那此")
+
+
+def glossary_compositions(entry: Entry) -> Counter[str]:
+    """Verb + name as the entry's own definition and scenarios write it (``优化营商环境`` in the
+    definition of 营商环境), with how often: two Chinese characters directly before a name."""
+    text = f"{entry.definition} {' '.join(entry.scenarios)}"
+    out: Counter[str] = Counter()
+    for name in names(entry.term):
+        for m in re.finditer(f"([\u4e00-\u9fff]{{2}}){re.escape(name)}", text):
+            verb = m.group(1)
+            if not set(verb) & _NOT_VERB and not name.startswith(verb):
+                out[verb + name] += 1
+    return out
 
 
 def content_words(text: str) -> list[str]:
@@ -126,6 +148,57 @@ def default_ranker() -> Ranker | None:
     return Ranker(tuple(data["coef"]), float(data["intercept"]))
 
 
+#: The boosted ranker orders the best POOL entries by the text's character similarity to the
+#: whole entry (the first feature), the same at fitting and scoring; the rest come after them.
+POOL = 100
+
+
+class Booster:
+    """A LightGBM lambdarank model over the same features, fitted on each exercise's pool."""
+
+    def __init__(self, model: str) -> None:
+        import lightgbm
+
+        self.model = model
+        self.booster = lightgbm.Booster(model_str=model)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """(queries, entries) scores: the model's z-score within the pool, -10 outside it."""
+        out = np.full(x.shape[:2], -10.0)
+        for i, row in enumerate(x):
+            pool = np.argsort(-row[:, 0], kind="stable")[:POOL]
+            out[i, pool] = _z(self.booster.predict(row[pool], num_threads=1))
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_booster() -> Booster | None:
+    ref = resources.files("jingdu").joinpath("data/glossary/booster.txt")
+    if not ref.is_file():
+        return None
+    booster = Booster(ref.read_text(encoding="utf-8"))
+    return booster if booster.booster.num_feature() == 4 * len(FEATURES) else None
+
+
+def _z(v: np.ndarray) -> np.ndarray:
+    return (v - v.mean(-1, keepdims=True)) / (v.std(-1, keepdims=True) + 1e-9)
+
+
+def combined(x: np.ndarray, ranker: Ranker, booster: Booster | None) -> np.ndarray:
+    """The logistic's scores, averaged (as z-scores) with the boosted ranker's when there is one."""
+    logistic = ranker.score(x)
+    if booster is None:
+        return logistic
+    return 0.5 * _z(logistic) + 0.5 * booster.score(x)
+
+
+def _transform(vectorizer: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)``, also for no texts (a glossary without scenarios)."""
+    if not texts:
+        return sp.csr_matrix((0, len(vectorizer.vocabulary_)))
+    return vectorizer.transform(texts)
+
+
 def _max_by_owner(sim: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros((sim.shape[0], n), dtype=np.float64)
     for k in range(sim.shape[1]):
@@ -146,9 +219,10 @@ class Suggester:
     """Suggestions of a glossary's terms (and compositions) for pieces of material."""
 
     def __init__(self, entries: Sequence[Entry], ranker: Ranker | None = None, vectors: Vectors | None = None,
-                 use_vectors: bool = True) -> None:
+                 use_vectors: bool = True, booster: Booster | None = None, use_booster: bool = True) -> None:
         self.entries = list(entries)
         self.ranker = ranker if ranker is not None else default_ranker()
+        self.booster = (booster or default_booster()) if use_booster else None
         self.vectors = (vectors or default_vectors()) if use_vectors else None
         e = self.entries
         self.docs = [f"{x.term} {x.definition} {' '.join(x.scenarios)}" for x in e]
@@ -164,10 +238,11 @@ class Suggester:
         self.baseline_docs = self.baseline_vec.transform(self.docs)
         self.char = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
         self.char.fit(self.docs + self.phrases)
-        self.char_parts = [self.char.transform(t) for t in self._parts()]
+        self.char_parts = [_transform(self.char, t) for t in self._parts()]
+        self._groups_prepare()
         self.word = TfidfVectorizer(analyzer=content_words, sublinear_tf=True).fit(self.docs + self.phrases)
         self.word_docs = self.word.transform(self.docs)
-        self.word_phrases = self.word.transform(self.phrases)
+        self.word_phrases = _transform(self.word, self.phrases)
         self._bm25_prepare()
         if self.vectors is not None:
             idf = dict(zip(self.word.get_feature_names_out(), self.word.idf_, strict=True))
@@ -177,6 +252,17 @@ class Suggester:
     def _parts(self) -> list[list[str]]:
         return [self.docs, self.phrases, [x.definition for x in self.entries],
                 [" ".join(names(x.term)) for x in self.entries]]
+
+    def _groups_prepare(self) -> None:
+        """Each entry's group (its theme and group name; its theme alone when it has no group) as
+        one document: the entries that the glossary files together."""
+        keys = [(x.theme or x.source, x.group) for x in self.entries]
+        index: dict[tuple[str, str], int] = {}
+        self.group_of = np.array([index.setdefault(k, len(index)) for k in keys], dtype=int)
+        docs = [""] * len(index)
+        for j, g in enumerate(self.group_of):
+            docs[g] += " " + self.docs[j]
+        self.char_groups = self.char.transform(docs)
 
     def _bm25_prepare(self) -> None:
         toks = [content_words(d) for d in self.docs]
@@ -228,6 +314,7 @@ class Suggester:
             sims += [vd, _max_by_owner(vp, self.owner, n), vdf, vn]
         else:
             sims += [np.zeros((len(q), n))] * 4
+        sims.append((qc @ self.char_groups.T).toarray()[:, self.group_of])
         return np.stack(sims, -1)
 
     def _features(self, queries: Sequence[str]) -> np.ndarray:
@@ -248,7 +335,7 @@ class Suggester:
     def scores(self, queries: Sequence[str], contexts: Sequence[str | None] | None = None) -> np.ndarray:
         if self.ranker is None:
             return self.baseline(queries)
-        return self.ranker.score(self.features(queries, contexts))
+        return combined(self.features(queries, contexts), self.ranker, self.booster)
 
     def suggest(self, text: str, k: int = 5, context: str | None = None) -> list[Suggestion]:
         return self.suggest_many([text], k, contexts=[context])[0]
@@ -281,7 +368,15 @@ class Suggester:
         return out
 
     def composition(self, text: str, best: Suggestion) -> Suggestion | None:
-        """A policy verb + the best term when the material asks for an action and the term has no verb."""
+        """A verb + the best term: the verb the glossary's own definition or scenarios put before
+        the term (优化营商环境); else, when the material asks for an action, a policy verb of the
+        material (完善…) for a term that has none."""
+        if best.entry is not None:
+            written = glossary_compositions(self.entries[best.entry])
+            if written:
+                phrase = written.most_common(1)[0][0]
+                return Suggestion(phrase, best.score - 1e-6, f"释义与场景中写作“{phrase}”",
+                                  best.entry, best.theme, best.group)
         term = names(best.term)[0]
         if not ACTION.search(text) or term.startswith(POLICY_VERBS) or len(term) > 8:
             return None
@@ -317,3 +412,22 @@ def fit_ranker(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], c: 
     model = LogisticRegression(C=c, max_iter=3000).fit(np.concatenate(xs), np.concatenate(ys))
     return Ranker(tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]))
 
+
+def fit_booster(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], exact: Sequence[np.ndarray],
+                rounds: int = 200) -> Booster:
+    """A LightGBM lambdarank model on each query's pool (its best :data:`POOL` entries by the first
+    feature); relevance 2 for the answer as written, 1 for an entry that contains it or that it
+    contains, 0 else."""
+    import lightgbm
+
+    xs, ys = [], []
+    for x, y, e in zip(features, labels, exact, strict=True):
+        pool = np.argsort(-x[:, 0], kind="stable")[:POOL]
+        xs.append(x[pool])
+        ys.append(y[pool].astype(int) + e[pool].astype(int))
+    params = {"objective": "lambdarank", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 40,
+              "feature_fraction": 0.5, "bagging_fraction": 0.8, "bagging_freq": 1,
+              "lambdarank_truncation_level": 10, "verbose": -1, "num_threads": 2, "seed": 0,
+              "deterministic": True, "force_col_wise": True}
+    data = lightgbm.Dataset(np.concatenate(xs), np.concatenate(ys), group=[len(x) for x in xs])
+    return Booster(lightgbm.train(params, data, rounds).model_to_string())
