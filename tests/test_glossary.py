@@ -183,6 +183,19 @@ def test_without_a_booster_the_scores_are_the_logistic_ones() -> None:
     assert (combined(x, ranker, None) == ranker.score(x)).all()
 
 
+def test_a_lightgbm_that_cannot_load_leaves_the_logistic(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from jingdu.glossary import suggest
+
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # as when libgomp1 is missing: the import fails
+    suggest.default_booster.cache_clear()
+    try:
+        assert suggest.default_booster() is None
+    finally:
+        suggest.default_booster.cache_clear()
+
+
 @pytest.mark.parametrize(("term", "answers", "is_exact", "is_contained"), [
     ("河道布局", ("调整河道布局",), False, True),
     ("乱堆乱放/私堆乱放", ("私堆乱放",), True, True),

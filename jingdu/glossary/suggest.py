@@ -21,6 +21,7 @@ scenarios write before it (优化营商环境), else — when the material asks 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jingdu.glossary.parse import Entry, scenario_phrases
 from jingdu.segment import words
+
+log = logging.getLogger("jingdu.glossary")
 
 STOP = frozenset([
     "的", "了", "和", "与", "在", "是", "等", "中", "时", "对", "为", "将", "把",
@@ -173,10 +176,16 @@ class Booster:
 
 @lru_cache(maxsize=1)
 def default_booster() -> Booster | None:
+    """The shipped boosted ranker; None (the logistic ranks alone) when it is missing, made for other
+    features, or LightGBM cannot load (its wheel needs the system's OpenMP runtime, ``libgomp1``)."""
     ref = resources.files("jingdu").joinpath("data/glossary/booster.txt")
     if not ref.is_file():
         return None
-    booster = Booster(ref.read_text(encoding="utf-8"))
+    try:
+        booster = Booster(ref.read_text(encoding="utf-8"))
+    except (ImportError, OSError) as exc:
+        log.warning("the boosted 规范词 ranker is not used (LightGBM cannot load: %s); install libgomp1", exc)
+        return None
     return booster if booster.booster.num_feature() == 4 * len(FEATURES) else None
 
 
