@@ -89,6 +89,18 @@ class Model:
             return hl, self.thresholds.get(threshold_key(0.0), self.thresholds.get("hl_t"))
         return N.combine(hl, self.wording.proba([s.text for s in infos]), w), self.thresholds.get(threshold_key(w))
 
+    def bold_hl(self, hl: np.ndarray, infos: Sequence[SentInfo], score: np.ndarray | None = None) -> np.ndarray:
+        """The sentences' highlight probabilities as the bold model reads them: the feature
+        model's ``hl`` with the wording member's logit added at weight ``bold_w`` (none when 0,
+        as the red model always reads them); ``score``, when given, is that combination at the
+        highlight layer's weight ``hl_w``."""
+        w = self.thresholds.get("bold_w", 0.0)
+        if not w:
+            return hl
+        if score is not None and w == self.thresholds.get("hl_w", 0.0):
+            return score
+        return self.highlight_scores(hl, infos, w)[0]
+
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -172,7 +184,8 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
     for i in _greedy([(o.start, o.end) for o in prep.occs], pr, model.thresholds["red_t"]):
         note = _explain(model.red, Xr[i], float(pr[i])) if explain else None
         out.append(Span(prep.occs[i].start, prep.occs[i].end, "red", origin="model", note=note))
-    Xb = with_column(B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, hl), acct[2])
+    bold_hl = model.bold_hl(hl, prep.infos, score if wording is None else None)
+    Xb = with_column(B.features(prep.cands, prep.infos, model.bold_terms, model.red_terms, bold_hl), acct[2])
     pb = _off(model.bold.proba(Xb), prep.cands, skip)
     chosen = _greedy([(c.start, c.end) for c in prep.cands], pb, model.thresholds["bold_t"])
     for i in chosen:

@@ -87,7 +87,8 @@ def see(doc: Doc, base: Model) -> Seen:
     dense = with_column(H.columns(prep.table.dense, base.highlight.names[:-1]), acct[0])
     hl = base.highlight.proba(dense)
     Xr = with_column(R.features(prep.occs, prep.infos, base.red_terms, hl), acct[1])
-    Xb = with_column(B.features(prep.cands, prep.infos, base.bold_terms, base.red_terms, hl), acct[2])
+    Xb = with_column(B.features(prep.cands, prep.infos, base.bold_terms, base.red_terms, base.bold_hl(hl, prep.infos)),
+                     acct[2])
     red = [(o.start, o.end) for o in prep.occs]
     bold = [(c.start, c.end) for c in prep.cands]
     rows = {

@@ -41,6 +41,7 @@ class TrainOptions:
     max_bold_term_len: int = 12
     wording: float = N.WEIGHT  # weight of the highlight wording member (0: none)
     wording_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)  # weights whose thresholds are calibrated
+    bold_wording: bool = True  # bold reads the sentence's highlight score with the wording member
 
 
 def folds_of(n: int, k: int) -> list[np.ndarray]:
@@ -112,24 +113,29 @@ def train(docs: Iterable[Doc], mined: Counter[str] | None = None,
     hl_f1 = H.micro_f1([(pr, r[1]) for pr, r in zip(hl_oof, hl_rows, strict=True)], hl_rate)
     hl_model = _fit(hl_rows, hl_names, hl_fitter)
     texts = [[s.text for s in p.infos] for p in preps]
-    wording, cal = _wording(texts, hl_y, hl_oof, k, options)
-    hl_t, hl_t_f1 = cal[options.wording if wording else 0.0]
+    wording, cal, word_oof = _wording(texts, hl_y, hl_oof, k, options)
+    hl_w = options.wording if wording else 0.0
+    hl_t, hl_t_f1 = cal[hl_w]
     red_model, red_stats, red_t, red_f1 = _train_red(preps, hl_oof, mined, options, [a[1] for a in acct])
-    bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, hl_oof, red_stats, options, [a[2] for a in acct])
+    bold_w = hl_w if options.bold_wording else 0.0
+    bold_hl = [N.combine(p, o, bold_w) for p, o in zip(hl_oof, word_oof, strict=True)]
+    bold_model, bold_stats, bold_t, bold_f1 = _train_bold(preps, bold_hl, red_stats, options, [a[2] for a in acct])
     info = {"notes": len(docs), "folds": k,
             "calibration_f1": {"highlight": round(hl_f1, 4), "highlight_threshold": round(hl_t_f1, 4),
                                "bold": round(bold_f1, 4), "red": round(red_f1, 4)}}
     thresholds = {"hl_rate": hl_rate, "hl_t": hl_t, "red_t": red_t, "bold_t": bold_t,
-                  "hl_w": options.wording if wording else 0.0,
+                  "hl_w": hl_w, **({"bold_w": bold_w} if bold_w else {}),
                   **{threshold_key(w): t for w, (t, _) in cal.items()}}
     info["calibration_f1"]["highlight_wording"] = {f"{w:g}": round(f, 4) for w, (_, f) in cal.items()}  # type: ignore[index]
     return Model(hl_model, red_model, bold_model, red_stats, bold_stats, thresholds, info, rates, hl_lex, wording)
 
 
 def _wording(texts: Sequence[list[str]], ys: Sequence[np.ndarray], hl_oof: Sequence[np.ndarray], k: int,
-             options: TrainOptions) -> tuple[N.NgramModel | None, dict[float, tuple[float, float]]]:
+             options: TrainOptions,
+             ) -> tuple[N.NgramModel | None, dict[float, tuple[float, float]], list[np.ndarray]]:
     """The highlight wording member fitted on all notes, and for each weight of the grid the
-    threshold (and its F1) calibrated on the out-of-fold combination of both members' scores."""
+    threshold (and its F1) calibrated on the out-of-fold combination of both members' scores, and
+    the wording member's out-of-fold probabilities."""
     oof: list[np.ndarray] = [np.full(len(t), 0.5) for t in texts]
     for fold in folds_of(len(texts), k):
         held = set(fold.tolist())
@@ -142,7 +148,7 @@ def _wording(texts: Sequence[list[str]], ys: Sequence[np.ndarray], hl_oof: Seque
     cal = {w: H.best_threshold([(N.combine(p, o, w), y) for p, o, y in zip(hl_oof, oof, ys, strict=True)])
            for w in grid}
     model = N.fit([s for t in texts for s in t], np.concatenate(list(ys))) if options.wording else None
-    return model, cal
+    return model, cal, oof
 
 
 def _rates(preps: Sequence[Prepared], hl_y: Sequence[np.ndarray]) -> tuple[Rates, list[tuple[float, float, float]]]:
