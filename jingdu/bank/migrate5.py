@@ -19,6 +19,7 @@ import sqlite3
 
 from jingdu.bank.grams import grams
 from jingdu.bank.items import pack
+from jingdu.bank.sqlscript import statements
 
 #: No content and no positions (``detail=none``): only which items hold
 #: each bigram; the search checks the words itself and ranks its candidates itself.
@@ -59,18 +60,6 @@ _FILL = (
     "CREATE INDEX items_term_text ON items(text) WHERE kind = 'term'",
     "ALTER TABLE notes ADD COLUMN user_marks INTEGER NOT NULL DEFAULT 0",
 )
-
-
-def statements(script: str) -> list[str]:
-    """The statements of an SQL script (a trigger's body stays with its trigger)."""
-    out, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        joined = "\n".join(buf)
-        if joined.strip().endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined.strip())
-            buf = []
-    return out
 
 
 def nothing_twice(con: sqlite3.Connection) -> None:

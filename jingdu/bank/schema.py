@@ -23,6 +23,7 @@ from pathlib import Path
 from jingdu.bank.migrate3 import one_storage
 from jingdu.bank.migrate5 import nothing_twice
 from jingdu.bank.migrate8 import trained_marks_column
+from jingdu.bank.sqlscript import statements
 from jingdu.errors import BankError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -293,22 +294,11 @@ def migrate(con: sqlite3.Connection) -> int:
             if callable(step):
                 step(con)
             else:
-                for stmt in _statements(step):
+                for stmt in statements(step):
                     con.execute(stmt)
             con.execute(f"PRAGMA user_version = {version + 1}")
         version += 1
     return version
-
-
-def _statements(script: str) -> list[str]:
-    out, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        joined = "\n".join(buf)
-        if joined.strip().endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined.strip())
-            buf = []
-    return out
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

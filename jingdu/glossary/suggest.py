@@ -123,7 +123,8 @@ def default_vectors() -> Vectors | None:
     if not ref.is_file():
         return None
     with resources.as_file(ref) as path, np.load(path) as z:
-        return Vectors([str(w) for w in z["words"]], z["vectors"])
+        words = bytes(z["words"]).decode("utf-8").split("\n")
+        return Vectors(words, z["vectors"].astype(np.float32) * (z["scale"].astype(np.float32)[:, None] / 127))
 
 
 @dataclass(frozen=True)
