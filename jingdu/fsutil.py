@@ -99,3 +99,12 @@ def web_url(url: str | None) -> str:
     if any(ch <= " " or ch in "\x7f\"'<>`\\" for ch in text):
         return ""
     return text
+
+
+def cache_dir() -> Path:
+    """``$JINGDU_HOME/cache``, else ``$XDG_CACHE_HOME/jingdu`` (``~/.cache/jingdu``): files jingdu
+    can always compute again."""
+    home = os.environ.get("JINGDU_HOME")
+    if home:
+        return Path(home) / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jingdu"

