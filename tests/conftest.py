@@ -19,6 +19,9 @@ os.environ.setdefault("JINGDU_NO_PROGRESS", "1")
 # no test reads or writes the user's own bank (~/.local/share/jingdu): a command without --db
 # gets a bank of the test session's own
 os.environ["JINGDU_HOME"] = tempfile.mkdtemp(prefix="jingdu-test-home-")
+# the optional sentence encoder (jingdu/glossary/encoder.py), when installed, is tested on its own;
+# the other tests rank 规范词 without it, as a default install does
+os.environ["JINGDU_ENCODER"] = "off"
 
 
 @pytest.fixture

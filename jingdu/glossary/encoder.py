@@ -140,7 +140,8 @@ class Encoder:
         if not all(k in self.w for k in need):
             raise EncoderError(f"{directory}: not the weights of a BERT encoder")
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        positions = len(self.w["embeddings.position_embeddings.weight"])
+        self.tokenizer.enable_truncation(min(MAX_TOKENS, positions))
         self.tokenizer.no_padding()
         self.layers = int(self.config["num_hidden_layers"])
         self.heads = int(self.config["num_attention_heads"])
