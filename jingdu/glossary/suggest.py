@@ -13,6 +13,9 @@ material, the note around a selection; the text itself when none is given).  A l
 text's pool of entries (:class:`Booster`, ``jingdu/data/glossary/booster.txt``) combine them, their
 z-scores averaged; both are fitted by ``benchmarks/glossary_ranker.py``, and ``jingdu eval
 glossary`` fits them again without the scored post.
+With a sentence encoder installed (:mod:`jingdu.glossary.encoder`, optional), the cosine of the
+text's vector to each entry's is one more similarity, read by a second pair of rankers
+(``ranker-encoder.json``, ``booster-encoder.txt``) fitted for it.
 After the best term comes a composition of a verb and it: the verb its own definition or
 scenarios write before it (优化营商环境), else — when the material asks for an action (应/要/需/推动
 …) — a policy verb of the material (完善…, 提升…, 加强…).
