@@ -235,3 +235,25 @@ def test_damage_met_by_the_workbench_is_an_error_answer(tmp_path: Path, monkeypa
         answer = client.get("/api/notes")
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "bank_damaged"
+
+
+@pytest.mark.parametrize(("worker", "checks"), [(False, 1), (True, 0)])
+def test_the_workbench_checks_the_bank_once_not_in_each_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               worker: bool, checks: int) -> None:
+    """`jingdu serve --workers N` checks the file in the server before it starts the workers; each
+    worker's app opens it without a second full check."""
+    import jingdu.bank.schema as schema
+    from jingdu.web.app import SETTINGS_ENV, create_app, from_settings, share_settings
+
+    db = _small_bank(tmp_path)
+    monkeypatch.setattr(schema, "CHECK_ON_OPEN_BYTES", 0)
+    server = create_app(db)
+    calls: list[Path] = []
+    real = schema._check
+    monkeypatch.setattr(schema, "_check", lambda con, p: (calls.append(p), real(con, p)))
+    monkeypatch.setenv(SETTINGS_ENV, "")  # share_settings writes it; monkeypatch restores it
+    share_settings(db, server)
+    app = from_settings() if worker else create_app(db)
+    app.state.store.bank.close()
+    server.state.store.bank.close()
+    assert len(calls) == checks

@@ -53,18 +53,18 @@ def from_settings() -> FastAPI:
     settings = json.loads(os.environ[SETTINGS_ENV])
     hosts = settings["allowed_hosts"]
     options = WebOptions(**settings["options"], allowed_hosts=frozenset(hosts) if hosts is not None else None)
-    app = create_app(settings["db"], options)
+    app = create_app(settings["db"], options, check_bank=False)  # `jingdu serve` checked it before
     app.state.secret = bytes.fromhex(settings["secret"])
     app.state.csrf = csrf_token(app.state.secret)
     return app
 
 
-def create_app(db_path: str | Path, options: WebOptions | None = None) -> FastAPI:
-    """The FastAPI app over the bank at ``db_path``."""
+def create_app(db_path: str | Path, options: WebOptions | None = None, check_bank: bool = True) -> FastAPI:
+    """The FastAPI app over the bank at ``db_path`` (its file checked whole when ``check_bank``)."""
     opts = options or DEFAULT_WEB_OPTIONS
     app = FastAPI(title="jingdu workbench", description=DESCRIPTION, version="1",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    app.state.store = open_store(db_path, opts.bank_timeout)
+    app.state.store = open_store(db_path, opts.bank_timeout, check_bank)
     app.state.work = WorkPool(opts.workers, opts.queue, opts.work_timeout)
     app.state.personal = personal.Trainer(db_path, opts.personal_every)
     if opts.annotate:  # suggestions come from the personal model while it is in use

@@ -86,8 +86,10 @@ def _hit(h: Any) -> Hit:
 class Store:
     """The bank at ``path``, as the workbench uses it."""
 
-    def __init__(self, path: str | Path, limit: float = 30.0) -> None:
-        self.bank = Bank(path, check=True)  # a server runs for long: check the file once, whatever its size
+    def __init__(self, path: str | Path, limit: float = 30.0, check: bool = True) -> None:
+        # a server runs for long: check the file once, whatever its size (the worker processes of
+        # `jingdu serve --workers N` do not: the server checked it before starting them)
+        self.bank = Bank(path, check=check)
         self.lock = threading.RLock()
         self.limit = limit  # seconds a call may keep the bank
 
@@ -216,9 +218,9 @@ def _ref(ref: str | int) -> int:
     return number(ref)
 
 
-def open_store(db_path: str | Path, limit: float = 30.0) -> Store:
-    """The bank at ``db_path``; each call may keep it ``limit`` seconds."""
-    return Store(db_path, limit)
+def open_store(db_path: str | Path, limit: float = 30.0, check: bool = True) -> Store:
+    """The bank at ``db_path``, checked whole when ``check``; each call may keep it ``limit`` seconds."""
+    return Store(db_path, limit, check)
 
 
 def store_of(request: Request) -> Store:
