@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,12 +95,15 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
     counts from the bold and red term statistics (leave-one-article-out while training)."""
     X = np.zeros((len(cands), len(NAMES)), dtype=np.float32)
     n = max(len(infos), 1)
-    doc_digit = sum(any(c.isdigit() for c in s.text) for s in infos) / n
+    doc_digit = sum(any(map(str.isdigit, s.text)) for s in infos) / n
     doc_terms = sum(c.kind == "term" for c in cands) / n
     seen: Counter[str] = Counter()
+    digits = [_digit_offsets(s.text) for s in infos]  # per sentence: the offsets of its digits
+    opening = [float(bool(_OPENING.match(s.text))) for s in infos]
     for i, c in enumerate(cands):
         s = infos[c.sent]
         L = c.end - c.start
+        where = digits[c.sent]
         marked, seen_n, docs, present = stats.counts(c.term, minus)
         red_marked, red_seen, _, _ = red.counts(c.term, red_minus)
         prior = (marked + 0.1) / (seen_n + 1.0) if c.term else 0.0
@@ -108,11 +112,27 @@ def features(cands: Sequence[Cand], infos: Sequence[SentInfo], stats: TermStats,
         seen[c.term] += 1
         onehot = [float(c.kind == k) for k in KINDS]
         X[i] = (*onehot, math.log1p(L) / 4, float(L <= 4), float(L > 40),
-                float(any(ch.isdigit() for ch in text_of(s, c))), prior, math.log1p(max(marked, 0)) / 4,
+                _has_digit(where, c.start - s.start, c.end - s.start), prior, math.log1p(max(marked, 0)) / 4,
                 float(hl_probs[c.sent]), L / max(len(s.text), 1), float(s.index == 0), float(s.kind == "heading"),
-                float(len(s.text) < 25), float(bool(re.match(r"[（(【]|[一二三四五六七八九十]是|第", s.text))),
+                float(len(s.text) < 25), opening[c.sent],
                 doc_digit, min(doc_terms, 3.0), red_prior, float(bool(c.term) and seen[c.term] == 1), doc_rate)
     return X
+
+
+_OPENING = re.compile(r"[（(【]|[一二三四五六七八九十]是|第")
+
+
+def _digit_offsets(text: str) -> list[int]:
+    """The offsets of the characters of ``text`` that are digits (``str.isdigit``)."""
+    if not any(map(str.isdigit, text)):
+        return []
+    return [i for i, ch in enumerate(text) if ch.isdigit()]
+
+
+def _has_digit(offsets: list[int], start: int, end: int) -> float:
+    """Whether a digit lies in ``[start, end)``, given the sorted ``offsets`` of the digits."""
+    k = bisect_left(offsets, start)
+    return float(k < len(offsets) and offsets[k] < end)
 
 
 def text_of(s: SentInfo, c: Cand) -> str:

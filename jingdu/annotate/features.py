@@ -90,7 +90,7 @@ def dense_matrix(doc: Doc, infos: list[SentInfo], term_counts: list[int]) -> np.
         return out
     title = bigrams(doc.title)
     heading: set[str] = set()
-    doc_digit = sum(1 for s in infos if any(c.isdigit() for c in s.text)) / n
+    doc_digit = sum(1 for s in infos if any(map(str.isdigit, s.text))) / n
     doc_head = sum(1 for s in infos if s.kind == "heading") / n
     for i, s in enumerate(infos):
         if s.kind == "heading":
@@ -168,43 +168,86 @@ _RAW_NAMES: tuple[str, ...] = (*DENSE_NAMES, *HL_EXTRA_NAMES, *LEX_NAMES)
 HL_NAMES: tuple[str, ...] = (*_RAW_NAMES, *(f"dm_{n}" for n in _RAW_NAMES))
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
 def han_bigrams(text: str) -> set[str]:
     """Bigrams of two Chinese characters."""
-    han = [("\u4e00" <= c <= "\u9fff") for c in text]
-    return {text[i:i + 2] for i in range(len(text) - 1) if han[i] and han[i + 1]}
+    return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
-_MAX_IDF: dict[int, tuple[dict[str, list[float]], float]] = {}
+@dataclass(frozen=True)
+class _LexArrays:
+    """A wording table as sorted integer keys of its bigrams with their genre and IDF."""
+
+    table: dict[str, list[float]]
+    keys: np.ndarray
+    genre: np.ndarray
+    idf: np.ndarray
+    unknown_idf: float  # the table's largest IDF, for bigrams it does not hold
 
 
-def _max_idf(lex: dict[str, list[float]]) -> float:
-    """The largest IDF of a wording table, computed once per table (it is the same for every article)."""
-    hit = _MAX_IDF.get(id(lex))
-    if hit is not None and hit[0] is lex:
-        return hit[1]
-    value = max((v[1] for v in lex.values()), default=0.0)
-    if len(_MAX_IDF) > 8:
-        _MAX_IDF.clear()
-    _MAX_IDF[id(lex)] = (lex, value)
-    return value
+_LEX_ARRAYS: dict[int, _LexArrays] = {}
+_SHIFT = np.uint64(21)  # a code point fits in 21 bits: a bigram's key is (first << 21) | second
+
+
+def _lex_arrays(lex: dict[str, list[float]]) -> _LexArrays:
+    """The table's arrays, built once per table (it is the same for every article)."""
+    hit = _LEX_ARRAYS.get(id(lex))
+    if hit is not None and hit.table is lex:
+        return hit
+    grams = [g for g in lex if len(g) == 2]
+    keys = np.array([(ord(g[0]) << 21) | ord(g[1]) for g in grams], dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    arrays = _LexArrays(lex, keys[order], np.array([lex[g][0] for g in grams], dtype=np.float64)[order],
+                        np.array([lex[g][1] for g in grams], dtype=np.float64)[order],
+                        max((v[1] for v in lex.values()), default=0.0))
+    if len(_LEX_ARRAYS) > 8:
+        _LEX_ARRAYS.clear()
+    _LEX_ARRAYS[id(lex)] = arrays
+    return arrays
+
+
+def _han_bigram_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, bigram key) of every distinct bigram of two Chinese characters in each text."""
+    joined = "\n".join(texts)  # a newline after every text: no bigram crosses two texts
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    han = (codes >= 0x4E00) & (codes <= 0x9FFF)
+    text_of = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])[:len(codes) - 1]
+    pair = han[:-1] & han[1:]
+    keys = (codes[:-1] << _SHIFT) | codes[1:]
+    rows, keys = text_of[pair].astype(np.uint64), keys[pair]
+    both = np.unique((rows << np.uint64(42)) | keys)  # distinct per text, as han_bigrams' sets
+    return (both >> np.uint64(42)).astype(np.int64), both & np.uint64((1 << 42) - 1)
 
 
 def lex_matrix(texts: list[str], lex: dict[str, list[float]] | None) -> np.ndarray:
-    """:data:`LEX_NAMES` per text from a table bigram -> [genre log-ratio, idf] (zeros without one)."""
+    """:data:`LEX_NAMES` per text from a table bigram -> [genre log-ratio, idf] (zeros without one):
+    every text's distinct Chinese bigrams looked up at once (as :func:`han_bigrams` finds them)."""
     out = np.zeros((len(texts), len(LEX_NAMES)), dtype=np.float32)
-    if not lex:
+    if not lex or not texts:
         return out
-    unknown_idf = _max_idf(lex)
-    get = lex.get
-    for i, t in enumerate(texts):
-        grams = han_bigrams(t)
-        if not grams:
-            continue
-        vals = [v for v in map(get, grams) if v is not None]
-        genre = [v[0] for v in vals]
-        idf = math.fsum(v[1] for v in vals) + unknown_idf * (len(grams) - len(vals))
-        out[i] = (math.fsum(genre) / len(genre) / 3 if genre else 0.0, max(genre) / 5 if genre else 0.0,
-                  idf / len(grams) / 5, (len(grams) - len(vals)) / len(grams))
+    table = _lex_arrays(lex)
+    rows, keys = _han_bigram_keys(texts)
+    if not len(keys):
+        return out
+    n = len(texts)
+    pos = np.minimum(np.searchsorted(table.keys, keys), max(len(table.keys) - 1, 0))
+    found = table.keys[pos] == keys if len(table.keys) else np.zeros(len(keys), dtype=bool)
+    grams = np.bincount(rows, minlength=n).astype(np.float64)
+    known = np.bincount(rows[found], minlength=n).astype(np.float64)
+    genre = table.genre[pos[found]]
+    genre_sum = np.bincount(rows[found], weights=genre, minlength=n)
+    genre_max = np.full(n, -np.inf)
+    np.maximum.at(genre_max, rows[found], genre)
+    idf = np.bincount(rows[found], weights=table.idf[pos[found]], minlength=n) + table.unknown_idf * (grams - known)
+    has, some = grams > 0, known > 0
+    out[some, 0] = genre_sum[some] / known[some] / 3
+    out[some, 1] = genre_max[some] / 5
+    out[has, 2] = idf[has] / grams[has] / 5
+    out[has, 3] = (grams[has] - known[has]) / grams[has]
     return out
 
 

@@ -58,18 +58,19 @@ class Trees:
         z = np.full(len(dense), self.base, dtype=np.float64)
         if not self.trees or not len(dense):
             return z
-        feature, threshold, left, right, value = self._stacked()
-        rows = np.arange(len(dense))[:, None]
-        cols = np.arange(len(self.trees))[None, :]
-        node = np.zeros((len(dense), len(self.trees)), dtype=np.int64)
+        feature, threshold, left, right, value = (a.ravel() for a in self._stacked())
+        flat = np.ascontiguousarray(dense).ravel()
+        rows = (np.arange(len(dense)) * dense.shape[1])[:, None]
+        first = (np.arange(len(self.trees)) * (len(value) // len(self.trees)))[None, :]  # each tree's node 0
+        at = np.broadcast_to(first, (len(dense), len(self.trees))).copy()  # flat index of each row's node
         for _ in range(64):  # deeper than any tree we fit
-            lo, hi = left[cols, node], right[cols, node]
+            lo = left.take(at)
             inner = lo >= 0
             if not inner.any():
                 break
-            go_left = dense[rows, feature[cols, node]] <= threshold[cols, node]
-            node = np.where(inner, np.where(go_left, lo, hi), node)
-        return z + value[cols, node].sum(axis=1)
+            go_left = flat.take(rows + feature.take(at)) <= threshold.take(at)
+            at = np.where(inner, first + np.where(go_left, lo, right.take(at)), at)
+        return z + value.take(at).sum(axis=1)
 
     def _stacked(self) -> tuple[np.ndarray, ...]:
         """The trees' node arrays padded to one (trees x nodes) array each (cached)."""
