@@ -33,10 +33,12 @@ import os
 import pickle
 import zipfile
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from jingdu.fsutil import cache_dir, write_atomic
 
@@ -46,6 +48,8 @@ log = logging.getLogger("jingdu.glossary")
 PACKAGE_MODEL = ("embedding", "m3e-small")
 MAX_TOKENS = 512
 BATCH = 16
+#: Up to this many texts are encoded on one BLAS thread.
+SMALL = 4
 _DTYPES = {"FloatStorage": np.float32, "HalfStorage": np.float16, "LongStorage": np.int64,
            "IntStorage": np.int32, "BFloat16Storage": None}
 
@@ -158,9 +162,12 @@ class Encoder:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch([t or " " for t in texts])]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
-            out[chunk] = self._forward([ids[i] for i in chunk])
+        # a query or two: one BLAS thread (about 40% less CPU at the same wall time); a glossary's
+        # entries: all of them
+        with threadpool_limits(1) if len(texts) <= SMALL else nullcontext():
+            for start in range(0, len(order), BATCH):
+                chunk = order[start:start + BATCH]
+                out[chunk] = self._forward([ids[i] for i in chunk])
         return out
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
