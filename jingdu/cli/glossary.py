@@ -29,6 +29,7 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Glossary posts (`- ###
     A bad file is named and the others go in (exit code 1 if any failed)."""
     from jingdu.bank.themes import theme_list
     from jingdu.glossary import read_file
+    from jingdu.glossary.encoder import default_encoder
 
     failed: list[tuple[str, str]] = []
     with _bank(db) as bank:
@@ -45,7 +46,8 @@ def add_cmd(inputs: list[str] = typer.Argument(..., help="Glossary posts (`- ###
         new = sorted({t for t, _ in bank.glossary_themes()} - known)
         if new:
             out_console.print(f"new themes: {escape(', '.join(new))}; {bank.retheme()} items rethemed")
-        if bank.suggester().encoder is not None:  # entries encoded now, not at the first suggestion
+        if default_encoder() is not None and bank.suggester().encoder is not None:
+            # the entries are encoded now, not at the first suggestion
             err_console.print("the sentence encoder has read the glossary's entries")
     print_failures(failed)
     if failed:

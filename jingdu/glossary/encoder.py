@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import logging
 import os
@@ -69,8 +70,6 @@ class _StateDictUnpickler(pickle.Unpickler):
     """Reads a PyTorch state dict of tensors as NumPy arrays; any other global is refused."""
 
     def __init__(self, data: bytes, storage: Callable[[str, str], np.ndarray]) -> None:
-        import io
-
         super().__init__(io.BytesIO(data))
         self._storage = storage
 
@@ -233,8 +232,6 @@ class Encoder:
 
     @staticmethod
     def _save(path: Path, vectors: dict[str, np.ndarray]) -> None:
-        import io
-
         buf = io.BytesIO()
         np.savez(buf, keys=np.array(list(vectors), dtype="U32"), vectors=np.stack(list(vectors.values())))
         try:
