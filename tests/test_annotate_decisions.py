@@ -51,6 +51,27 @@ def test_annotate_bolds_figures_or_people_on_a_news_article() -> None:
     assert out.text == read_note(ARTICLE).text
 
 
+def test_the_demo_article_bolds_its_official_and_its_figures() -> None:
+    from importlib import resources
+
+    doc = read_note(resources.files("jingdu.examples").joinpath("sample.md").read_text(encoding="utf-8"))
+    bold = [doc.text[s.start:s.end] for s in annotate(doc, replace=True).spans("bold")]
+    assert any("李青山" in b for b in bold), bold
+    assert sum(any(ch.isdigit() for ch in b) for b in bold) >= 2, bold
+
+
+def test_a_figure_is_added_where_the_model_bolds_none() -> None:
+    from jingdu.annotate.annotator import predict
+
+    doc = read_note(ARTICLE)
+    model = load_model(DEFAULT_MODEL)
+    spans = predict(doc, model, bold_fallback="missing")
+    bold = [doc.text[s.start:s.end] for s in spans if s.layer == "bold"]
+    figures = [b for b in bold if any(c.isdigit() for c in b)]
+    assert figures, "an article with figures gets its key figures in bold"
+    assert len(predict(doc, model, bold_fallback=False)) <= len(spans)
+
+
 def test_demo_prints_all_three_layers() -> None:
     from jingdu.cli import app
 

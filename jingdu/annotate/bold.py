@@ -29,14 +29,37 @@ KEY_FIGURE = re.compile(r"(?:同比|累计|年均)?"
                         r"\d+(?:\.\d+)?(?:%|％|个百分点|倍|多?[万亿千百]*(?:元|美元|人次|人|家|个|项|件|座|公里|千米|平方米|"
                         r"平方公里|亩|吨|条|所|台|辆|艘|批|户|名|位|款|种|千瓦|标箱)|[万亿]+)(?:以上|左右|多)?")
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|前?[一二三四]季度|上半年|全年)?")
-_TITLES = (r"(?:书记|副书记|省长|副省长|市长|副市长|区长|县长|镇长|主任|副主任|部长|总经理|董事长|院长|局长|厅长|"
-           r"主席|总裁|负责人|所长|校长|经理|教授|研究员|总工程师|总监|创始人|首席科学家|党委书记|村支书|支书)")
-_AFTER_NAME = r"(?=[说表介认指强在，。：:、（(和与]|$)"
-PERSON = re.compile(rf"(?:[\u4e00-\u9fff]{{2,14}}){_TITLES}[\u4e00-\u9fff]{{2,3}}{_AFTER_NAME}")
+_TITLES = (r"(?:总书记|(?<!总)书记|副书记|省长|副省长|市长|副市长|区长|县长|镇长|主任|副主任|部长|总经理|董事长|"
+           r"院长|局长|厅长|主席|总裁|负责人|所长|校长|经理|教授|研究员|总工程师|总监|创始人|首席科学家|党委书记|村支书|支书)")
+#: What follows a name: a verb of speech, a preposition, punctuation (and never a place: 上海市长宁区).
+_AFTER_NAME = (r"(?<![区县市省镇村乡])(?=说|表示|介绍|认为|指出|强调|告诉|坦言|透露|谈到|提出|主持|出席|带领|率|称|"
+               r"在|等|代表|时|一行|[，。：:、（(和与]|$)")
+#: Common Chinese surnames (single characters, then compound ones): the name after a title starts
+#: with one, so that a title followed by a verb or an adverb (总书记深刻指出, 主席团常务主席根据…) is no
+#: person.
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+            "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+            "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯"
+            "纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪"
+            "简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎"
+            "甄丛仲虞敖巩明佘池查麻苑迟邝封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻厉伊仝区"
+            "郜海阚花权帅屠豆朴盖练廉禹井祖漆巴丰支卿狄平计索宣晋相初门云容敬扈晁芮都普阙浦戈伏鹿薄邸雍辜"
+            "羊乌母裘亓修邰赫杭况宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於居揭干但尉冶斯元束檀衣信展"
+            "阴昝智幸奉植衡富尧闭由逄")
+_COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|夏侯|长孙|宇文|司徒|公孙|端木|独孤|呼延"
+#: Words that follow a title where a name would (总书记多次强调): never a name.
+_NOT_NAMES = (r"(?!强调|指出|表示|介绍|认为|要求|说|多次|近日|同志|一行|特别|等人|同时|关于|明确|席就|鲜明|"
+              r"都|也|还|又|就|再|已|亲自|亲切|郑重|高度|充分|贺电|简历|谈到|时)")
+_NAME = rf"{_NOT_NAMES}(?:(?:{_COMPOUND_SURNAMES})[\u4e00-\u9fff]{{1,2}}?|[{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
+#: The organisation before a title: Chinese characters, not across a function word (的/在/向/同…).
+_ORG = r"(?:(?!以及|还有|会见|包括|[的在向同应对要而让从被把给为将于是了与并由])[\u4e00-\u9fff]){2,14}?"
+PERSON = re.compile(rf"{_ORG}{_TITLES}{_NAME}{_AFTER_NAME}")
 #: Sentences that may hold a :data:`PERSON` (its title): only those are searched for one.
 HAS_TITLE = re.compile(_TITLES)
-LABEL = re.compile(r"^(?:【[^】]{1,12}】|[（(][一二三四五六七八九十\d]{1,2}[)）][^，。：]{0,20}[。：]?|"
+LABEL = re.compile(r"^(?:【[^】]{1,12}】|[（(][一二三四五六七八九十\d]{1,2}[)）][^，。：；]{0,30}(?:[。：]|(?=[，；]))|"
                    r"[^，。：:“”]{1,10}[：:])")
+#: A lead-in to a quotation (习近平总书记指出：, 孟子说：) is no label: the reader bolds labels, never these.
+QUOTE_INTRO = re.compile(r"(?:指出|强调|表示|说|提出|要求|认为|写道|谈到|坦言|介绍|提到|宣布|回忆|称|讲|明确)[：:]$")
 CLAUSE_CUT = re.compile(r"[，；：:,;。！？]")
 NAMES: tuple[str, ...] = (
     *(f"kind_{k}" for k in KINDS), "len_log", "len_short", "len_long", "has_digit", "prior", "marked_log",
@@ -74,7 +97,7 @@ def _sentence_cands(k: int, s: SentInfo) -> list[Cand]:
         for m in PERSON.finditer(s.text):
             out.append(Cand(s.start + m.start(), s.start + m.end(), "person", k))
     m = LABEL.match(s.text)
-    if m and m.end() < len(s.text):
+    if m and m.end() < len(s.text) and not QUOTE_INTRO.search(m.group()):
         out.append(Cand(s.start + m.start(), s.start + m.end(), "label", k))
     return out
 
