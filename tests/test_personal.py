@@ -384,3 +384,19 @@ def test_a_training_process_that_fails_stores_nothing(tmp_path: Path) -> None:
     assert trainer.train_now() is False
     assert "at least" in trainer.status()["error"]
     assert trainer.status()["latest"] is None and trainer.model_in_use() == "default"
+
+
+def test_a_reader_who_bolds_no_figure_learns_away_the_default_fallback() -> None:
+    """The default adds an article's first key figures where it bolds none; a reader whose own
+    bold never holds a figure gets a personal model that leaves them out."""
+
+    def says_reader(doc: Doc) -> Doc:
+        spans = [Span(a, e, "bold", origin="user") for a, e in sentences(doc) if "要" in doc.text[a:e]]
+        return doc.with_spans(spans, replace_layers=SCORED_LAYERS)
+
+    base = load_model()
+    model = train_personal(base, [says_reader(read_note(article(i))) for i in range(12)])
+    assert model.layers["bold"].use and model.layers["bold"].scores["fallback"] == 0
+    fresh = read_note(article(100))
+    bold = [fresh.text[s.start:s.end] for s in predict_personal(fresh, base, model) if s.layer == "bold"]
+    assert not any(DIGIT.search(b) for b in bold), bold

@@ -205,7 +205,8 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
         people = 0 if "person" in kinds else key_people
         taken = [*skip, *((prep.cands[i].start, prep.cands[i].end) for i in chosen)]
         for a, e, kind in B.key_spans(prep.infos, taken, figures, people):
-            out.append(Span(a, e, "bold", origin="model", note=f"fallback: {kind}" if explain else None))
+            note = f"fallback: the first key {kind}, as the model bolds no {kind} here" if explain else None
+            out.append(Span(a, e, "bold", origin="model", note=note))
     elif fallback and not chosen:
         for a, e, kind in B.key_spans(prep.infos, skip, key_figures, key_people):
             out.append(Span(a, e, "bold", origin="model", note=f"fallback: {kind}" if explain else None))

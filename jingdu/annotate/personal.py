@@ -98,8 +98,8 @@ def see(doc: Doc, base: Model) -> Seen:
         "bold": LayerRows(bold, np.hstack([Xb, span_style(doc.text, bold, [c.sent for c in prep.cands], prep.infos)]),
                           _off(base.bold.proba(Xb), bold, skip)),
     }
-    chosen = greedy(bold, rows["bold"].base, base.thresholds["bold_t"]) if bold else []
-    return Seen(doc.text, sents, rows, default, [] if chosen else list(default["bold"]))
+    chosen = {bold[i] for i in (greedy(bold, rows["bold"].base, base.thresholds["bold_t"]) if bold else [])}
+    return Seen(doc.text, sents, rows, default, [r for r in default["bold"] if r not in chosen])
 
 
 #: Features of what a sentence or a span holds, added to the default's for the correction: readers
@@ -302,11 +302,13 @@ def decide(layer: str, ranges: Sequence[Range], probs: np.ndarray, t: float) -> 
 
 
 def decide_for(seen: Seen, layer: str, probs: np.ndarray, t: float, fallback: bool = True) -> list[Range]:
-    """:func:`decide` on a note's candidates; bold that marks nothing falls back to the default's
-    key figures and people, as the default model does (:func:`jingdu.annotate.annotator.predict`),
+    """:func:`decide` on a note's candidates; bold also gets the default's fallback (its key figures
+    and people, :func:`jingdu.annotate.annotator.predict`) where they overlap none of its own marks,
     unless ``fallback`` is False (a user who never kept a bold mark)."""
     out = decide(layer, seen.rows[layer].ranges, probs, t)
-    return out if out or layer != "bold" or not fallback else list(seen.fallback)
+    if layer != "bold" or not fallback:
+        return out
+    return out + [r for r in seen.fallback if not any(a < r[1] and r[0] < b for a, b in out)]
 
 
 def _grid(layer: str) -> tuple[float, ...]:
@@ -447,10 +449,11 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
     gold_n = [_ngold(s, g, layer) for s, g in zip(seens, golds, strict=True)]
     n = len(seens)
     parts = folds_of(n, min(folds, n))
-    best: tuple[float, float, np.ndarray, list[np.ndarray]] | None = None
+    best: tuple[float, float, np.ndarray, list[np.ndarray], bool] | None = None
+    fallbacks = (True, False) if layer == "bold" else (True,)
     for penalty in PENALTIES:
         oof: list[np.ndarray] = [np.zeros(0)] * n
-        rows = np.zeros((n, 3), dtype=np.int64)
+        rows = {fb: np.zeros((n, 3), dtype=np.int64) for fb in fallbacks}
         for fold in parts:
             held = set(fold.tolist())
             train_idx = [i for i in range(n) if i not in held]
@@ -458,15 +461,20 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
             inner = [_proba(corr, Xs[i], bs[i]) for i in train_idx]
             t_fold, _ = best_threshold(layer, inner, [ys[i] for i in train_idx], sum(gold_n[i] for i in train_idx),
                                        [ranges[i] for i in train_idx])
+            keeps = sum(gold_n[j] for j in train_idx) > 0
             for i in fold:
                 oof[i] = _proba(corr, Xs[i], bs[i])
-                keeps = sum(gold_n[j] for j in train_idx) > 0
-                rows[i] = count(seens[i], golds[i], layer, decide_for(seens[i], layer, oof[i], t_fold, keeps))
-        score = _f1_rows(rows)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, penalty, rows, oof)
+                for fb in fallbacks:
+                    marks = decide_for(seens[i], layer, oof[i], t_fold, keeps and fb)
+                    rows[fb][i] = count(seens[i], golds[i], layer, marks)
+        for fb in fallbacks:
+            # leaving the default's fallback out must win by the margin a correction needs
+            score = _f1_rows(rows[fb]) - (0.0 if fb else margin(n))
+            if best is None or score > best[0] + 1e-9:
+                best = (score, penalty, rows[fb], oof, fb)
     assert best is not None
-    score, penalty, mine, oof = best
+    _, penalty, mine, oof, fallback = best
+    score = _f1_rows(mine)
     t, _ = best_threshold(layer, oof, ys, sum(gold_n), ranges)
     theirs = np.array([count(s, g, layer, s.default[layer]) for s, g in zip(seens, golds, strict=True)],
                       dtype=np.int64).reshape(-1, 3)
@@ -476,7 +484,7 @@ def train_layer(layer: str, seens: Sequence[Seen], golds: Sequence[Doc], folds: 
     better = score >= dflt + margin(n) or (mine[:, 2].sum() == 0 and mine[:, 1].sum() < theirs[:, 1].sum())
     return LayerModel(corr, t, penalty, bool(better and sure >= CONFIDENCE),
                       {"default": round(dflt, 4), "personal": round(score, 4), "confidence": round(sure, 3),
-                       "marks": int(sum(gold_n))})
+                       "marks": int(sum(gold_n)), "fallback": int(fallback and sum(gold_n) > 0)})
 
 
 def _proba(corr: Correction, X: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -545,7 +553,8 @@ def personal_ranges(seen: Seen, model: Personal) -> dict[str, list[Range]]:
             continue
         rows = seen.rows[layer]
         probs = lm.correction.proba(rows.X.astype(np.float64), rows.base) if len(rows.base) else np.zeros(0)
-        out[layer] = decide_for(seen, layer, probs, lm.threshold, bool(lm.scores.get("marks", 1)))
+        fallback = lm.scores.get("fallback", lm.scores.get("marks", 1))  # models before it: marks kept
+        out[layer] = decide_for(seen, layer, probs, lm.threshold, bool(fallback))
     return out
 
 
