@@ -26,11 +26,11 @@ def test_a_person_is_an_organisation_a_title_and_a_name(text: str, person: str |
 
 
 @pytest.mark.parametrize("text", [
-    "深入学习贯彻习近平总书记重要指示精神，推动各项工作落地见效。",
-    "正如习近平总书记深刻指出的那样，发展是第一要务。",
-    "习近平总书记多次强调因地制宜。",
-    "要深刻领会总书记关于加强基层治理的重要论述。",
-    "主席团常务主席根据代表的意见作了说明。",
+    "青禾镇各村认真学习总书记重要回信，茶农干劲更足了。",
+    "正如总书记深刻阐明的，山区小村也能走出茶旅新路。",
+    "总书记多次叮嘱要把茶叶这片小叶子做好。",
+    "大家反复研读总书记关于社区养老服务的论述。",
+    "大会执行主席根据议程宣布进入下一项。",
     "本月采购经理指数回升至荣枯线以上。",
     "国家主席郑重提出全球发展倡议。",
     "公司负责人介绍，今年订单增长明显。",
@@ -47,7 +47,7 @@ def test_the_organisation_stops_at_a_function_word() -> None:
 
 
 @pytest.mark.parametrize(("text", "label"), [
-    ("（一）从历史逻辑看，新质生产力是时代的要求。", "（一）从历史逻辑看"),
+    ("（一）从村史看茶园，青禾茶是几代人的心血。", "（一）从村史看茶园"),
     ("（1）补齐城市建设短板。城市更新要久久为功。", "（1）补齐城市建设短板。"),
     ("【观点】基层治理要把群众放在心上。", "【观点】"),
     ("记者手记：一座小城的夜市经济。", "记者手记："),
@@ -58,6 +58,6 @@ def test_a_label_ends_at_its_own_boundary(text: str, label: str) -> None:
 
 
 def test_a_numbered_point_longer_than_a_label_is_not_cut_in_a_word() -> None:
-    text = "（四）围绕加快构建高水平社会主义市场经济体制深化改革并持续推进各项制度创新和机制完善工作，要坚持问题导向。"
+    text = "（四）围绕打造山区特色茶旅融合示范带推动青禾镇各村茶园提档升级并持续完善配套设施和服务机制，要坚持久久为功。"
     m = B.LABEL.match(text)
     assert m is None or text[m.end()] in "，；。：" or m.group()[-1] in "。："

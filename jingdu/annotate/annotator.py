@@ -20,7 +20,7 @@ from jingdu.annotate import highlight as H
 from jingdu.annotate import ngram as N
 from jingdu.annotate import terms as R
 from jingdu.annotate.accounts import Rates
-from jingdu.annotate.features import SentInfo, sentence_infos, topic_page
+from jingdu.annotate.features import SentInfo, sentence_infos
 from jingdu.annotate.furniture import furniture_ranges, touches
 from jingdu.annotate.lexicon import TermStats
 from jingdu.annotate.spans import greedy
@@ -198,19 +198,31 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
         note = _explain(model.bold, Xb[i], float(pb[i])) + f", kind={prep.cands[i].kind}" if explain else None
         out.append(Span(prep.cands[i].start, prep.cands[i].end, "bold", origin="model", note=note))
     fallback = BOLD_FALLBACK if bold_fallback is None else bold_fallback
-    if fallback == "missing":
-        kinds = {prep.cands[i].kind for i in chosen}
-        # a 申论 topic page's figures are its material, which the reader never bolds
-        figures = 0 if kinds & {"figure", "clause"} or topic_page(prep.infos) else key_figures
-        people = 0 if "person" in kinds else key_people
-        taken = [*skip, *((prep.cands[i].start, prep.cands[i].end) for i in chosen)]
-        for a, e, kind in B.key_spans(prep.infos, taken, figures, people):
-            note = f"fallback: the first key {kind}, as the model bolds no {kind} here" if explain else None
-            out.append(Span(a, e, "bold", origin="model", note=note))
-    elif fallback and not chosen:
-        for a, e, kind in B.key_spans(prep.infos, skip, key_figures, key_people):
-            out.append(Span(a, e, "bold", origin="model", note=f"fallback: {kind}" if explain else None))
+    for a, e, kind in _fallback(prep, chosen, skip, fallback, key_figures, key_people):
+        note = f"fallback: the first key {kind}, as the model bolds no {kind} here" if explain else None
+        out.append(Span(a, e, "bold", origin="model", note=note))
     return out
+
+
+_DOC_TOPIC = H.NAMES.index("doc_topic")
+
+
+def _fallback(prep: Prepared, chosen: Sequence[int], skip: Sequence[tuple[int, int]], rule: bool | str,
+              key_figures: int, key_people: int) -> list[tuple[int, int, str]]:
+    """The bold fallback's spans under ``rule`` (:data:`BOLD_FALLBACK`), given the candidates the
+    model ``chosen``: key figures unless it bolds a figure (or the article is a 申论 topic page,
+    whose figures are its material), a named person unless it bolds one."""
+    kinds = {prep.cands[i].kind for i in chosen}
+    if rule == "missing":
+        topic = bool(prep.table.dense[0, _DOC_TOPIC])
+        figures = 0 if kinds & {"figure", "clause"} or topic else key_figures
+        people = 0 if "person" in kinds else key_people
+    elif rule and not kinds:
+        figures, people = key_figures, key_people
+    else:
+        return []
+    taken = [*skip, *((prep.cands[i].start, prep.cands[i].end) for i in chosen)]
+    return B.key_spans(prep.infos, taken, figures, people)
 
 
 def _off(probs: np.ndarray, cands: Sequence[R.Occ] | Sequence[B.Cand], skip: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -35,7 +35,7 @@ _TITLES = (r"(?:总书记|(?<!总)书记|副书记|省长|副省长|市长|副�
 _AFTER_NAME = (r"(?<![区县市省镇村乡])(?=说|表示|介绍|认为|指出|强调|告诉|坦言|透露|谈到|提出|主持|出席|带领|率|称|"
                r"在|等|代表|时|一行|[，。：:、（(和与]|$)")
 #: Common Chinese surnames (single characters, then compound ones): the name after a title starts
-#: with one, so that a title followed by a verb or an adverb (总书记深刻指出, 主席团常务主席根据…) is no
+#: with one, so that a title followed by a verb or an adverb (总书记 + 深刻, 主席 + 根据) is no
 #: person.
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
             "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
