@@ -116,6 +116,21 @@ def test_the_material_around_the_text_decides_between_terms(context: str, first:
     assert Suggester(entries()).suggest("湖面重新变大", k=3, context=context)[0].term == first
 
 
+def _two_themes() -> list[Entry]:
+    other = read_glossary(POST.replace("河湖治理", "水利建设"), "dam")
+    return entries() + other
+
+
+@pytest.mark.parametrize("theme", ["水利建设", "河湖治理"])
+def test_a_theme_keeps_the_suggestions_within_it(theme: str) -> None:
+    got = Suggester(_two_themes(), use_vectors=False).suggest("拆掉湖里的养殖围堤", k=6, theme=theme)
+    assert got[0].term == "退圩还湖" and {s.theme for s in got} == {theme}
+
+
+def test_a_theme_without_entries_suggests_nothing() -> None:
+    assert Suggester(_two_themes(), use_vectors=False).suggest("拆掉湖里的养殖围堤", theme="城市建设") == []
+
+
 def test_no_context_is_the_text_as_its_own_context() -> None:
     sug = Suggester(entries(), use_vectors=False)
     text = "从水库放水给干涸的湿地"
@@ -215,6 +230,7 @@ def test_eval_scores_each_post_without_fitting_on_it(tmp_path: Path) -> None:
     assert report.posts == ["a", "b"] and report.jingdu["all"].n == 4
     assert report.baseline["all"].n == 4
     assert report.jingdu["a"].row()["contains@5"] >= 0.5
+    assert report.given_theme["all"].n == 4 and report.given_theme["b"].row()["contains@5"] >= 0.5
 
 
 def test_bank_glossary_add_list_edit_delete(tmp_path: Path) -> None:

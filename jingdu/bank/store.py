@@ -447,20 +447,21 @@ class Bank:
             raise NotFound(f"no theme {theme!r}; themes: {', '.join(known)}")
         return theme
 
-    def suggester(self, theme: str | None = None) -> Suggester:
+    def suggester(self) -> Suggester:
         """A :class:`Suggester` over the bank's glossary (kept while the glossary is unchanged)."""
         stamp = self.con.execute("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM glossary").fetchone()
-        key = (tuple(stamp), theme)
+        key = tuple(stamp)
         cached = getattr(self, "_suggester", None)
         if cached is None or cached[0] != key:
-            cached = (key, Suggester(self.glossary(theme)))
+            cached = (key, Suggester(self.glossary()))
             self._suggester = cached
         return cached[1]
 
     def suggest(self, texts: Sequence[str], k: int = 5, theme: str | None = None,
                 contexts: Sequence[str | None] | None = None) -> list[list[Suggestion]]:
-        """Standard expressions for each text (``contexts``: the material around each), best first."""
-        return self.suggester(theme).suggest_many(list(texts), k, contexts=contexts)
+        """Standard expressions for each text (``contexts``: the material around each), best first;
+        with ``theme``, that theme's terms only."""
+        return self.suggester().suggest_many(list(texts), k, contexts=contexts, theme=theme)
 
     # -- numbers --------------------------------------------------------------------------
     def themes(self) -> list[tuple[str, int]]:

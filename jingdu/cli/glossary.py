@@ -205,6 +205,8 @@ def eval_glossary(posts: list[str], as_json: bool = False) -> None:
                 ("char TF-IDF", report.baseline[key])]
         if key in report.encoder:
             rows.insert(1, ("jingdu + sentence encoder", report.encoder[key]))
+        if key in report.given_theme:
+            rows.insert(-1, ("jingdu, theme given (--theme)", report.given_theme[key]))
         for system, tally in rows:
             r = tally.row()
             table.add_row(key, str(r["n"]), system, *(f"{r[c]:.3f}" for c in

@@ -75,12 +75,16 @@ class GlossaryReport:
     no_context: dict[str, Tally] = field(default_factory=dict)
     #: jingdu with the sentence encoder's feature (empty when no encoder is installed).
     encoder: dict[str, Tally] = field(default_factory=dict)
+    #: jingdu told the theme of the exercise's glossary, as ``suggest --theme`` is: only that
+    #: theme's entries are ranked (the same fitted models).
+    given_theme: dict[str, Tally] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"entries": self.entries, "posts": self.posts,
                 "jingdu": {k: v.row() for k, v in self.jingdu.items()},
                 "jingdu_no_context": {k: v.row() for k, v in self.no_context.items()},
                 "jingdu_encoder": {k: v.row() for k, v in self.encoder.items()},
+                "jingdu_given_theme": {k: v.row() for k, v in self.given_theme.items()},
                 "baseline": {k: v.row() for k, v in self.baseline.items()}}
 
 
@@ -143,13 +147,26 @@ def evaluate(paths: Sequence[str | Path], use_vectors: bool = True, use_encoder:
         for i in test:
             x = exercises[i]
             for f, model, tally in zip(systems, models, tallies, strict=True):
-                terms = _terms(sug, x.query, combined(f[i:i + 1], *model)[0], compose=True)
+                scores = combined(f[i:i + 1], *model)[0]
+                terms = _terms(sug, x.query, scores, compose=True)
                 for key in (post, "all"):
                     tally.setdefault(key, Tally()).add(terms, x.answers)
+                if tally is report.jingdu:
+                    _given_theme(report, sug, x, scores)
             theirs = _terms(sug, x.query, base[i], compose=False)
             for key in (post, "all"):
                 report.baseline.setdefault(key, Tally()).add(theirs, x.answers)
     return report
+
+
+def _given_theme(report: GlossaryReport, sug: Suggester, x: Exercise, scores: np.ndarray) -> None:
+    """Score exercise ``x`` as ``suggest --theme`` would, told the theme of its glossary."""
+    themes = {e.theme for e in sug.entries if e.source == x.source}
+    if len(themes) != 1:
+        return
+    terms = [s.term for s in sug._rank(x.query, sug.within_theme(scores, themes.pop()), 5, True)]
+    for key in (x.source, "all"):
+        report.given_theme.setdefault(key, Tally()).add(terms, x.answers)
 
 
 def fit_all(paths: Sequence[str | Path], encoder: bool = False) -> tuple[Ranker, Booster]:

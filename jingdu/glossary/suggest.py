@@ -378,23 +378,34 @@ class Suggester:
             return self.baseline(queries)
         return combined(self.features(queries, contexts), self.ranker, self.booster)
 
-    def suggest(self, text: str, k: int = 5, context: str | None = None) -> list[Suggestion]:
-        return self.suggest_many([text], k, contexts=[context])[0]
+    def suggest(self, text: str, k: int = 5, context: str | None = None, theme: str | None = None) -> list[Suggestion]:
+        return self.suggest_many([text], k, contexts=[context], theme=theme)[0]
 
     def suggest_many(self, texts: Sequence[str], k: int = 5, compose: bool = True,
-                     contexts: Sequence[str | None] | None = None) -> list[list[Suggestion]]:
+                     contexts: Sequence[str | None] | None = None,
+                     theme: str | None = None) -> list[list[Suggestion]]:
         """Suggestions for each text, best first; ``contexts`` (one per text, optional) is the
-        material around it."""
+        material around it; with ``theme``, only that theme's entries (scored among the whole
+        glossary's, as without it)."""
         if not self.entries or not texts:
             return [[] for _ in texts]
-        scores = self.scores(texts, contexts)
+        scores = self.within_theme(self.scores(texts, contexts), theme)
         return [self._rank(t, scores[i], k, compose) for i, t in enumerate(texts)]
+
+    def within_theme(self, scores: np.ndarray, theme: str | None) -> np.ndarray:
+        """``scores`` with the entries outside ``theme`` at −inf (never suggested); unchanged without one."""
+        if not theme:
+            return scores
+        outside = np.array([e.theme != theme for e in self.entries])
+        return np.where(outside, -np.inf, scores)
 
     def _rank(self, text: str, row: np.ndarray, k: int, compose: bool) -> list[Suggestion]:
         order = np.argsort(-row)
         out: list[Suggestion] = []
         seen: set[str] = set()
         for j in order:
+            if row[j] == -np.inf:
+                break
             e = self.entries[int(j)]
             if e.term in seen:
                 continue
