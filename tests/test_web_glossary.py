@@ -48,8 +48,22 @@ def test_suggest_reads_the_selection_in_its_paragraph(client: TestClient) -> Non
     assert r.status_code == 200 and r.json()["suggestions"][0]["term"] == "退圩还湖"
 
 
+@pytest.mark.parametrize(("theme", "found"), [("河湖治理", "生态补水"), ("", "生态补水"), ("城市建设", None)])
+def test_suggest_keeps_to_the_theme_asked_for(client: TestClient, theme: str, found: str | None) -> None:
+    r = client.post("/api/suggest", json={"text": "从水库放水给干涸的湿地", "theme": theme})
+    got = r.json()
+    assert r.status_code == 200
+    assert [s["term"] for s in got["suggestions"]][:1] == ([found] if found else [])
+    assert found or got["message"] == "no glossary theme “城市建设”"
+
+
+def test_the_note_page_offers_the_glossary_themes(client: TestClient, note_id: str) -> None:
+    page = client.get(f"/notes/{note_id}").text
+    assert 'id="term-theme"' in page and '<option value="河湖治理">河湖治理 (3)</option>' in page
+
+
 @pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "x" * 5001}, {"text": "材料", "extra": 1},
-                                  {"text": "材料", "context": 3}])
+                                  {"text": "材料", "context": 3}, {"text": "材料", "theme": "主" * 101}])
 def test_suggest_refuses_bad_bodies_in_the_one_error_shape(client: TestClient, body: dict[str, object]) -> None:
     r = client.post("/api/suggest", json=body)
     assert r.status_code == 422 and set(r.json()["error"]) == {"code", "message", "status"}

@@ -32,7 +32,7 @@ class SuggestIn(BaseModel):
     text: str = Field(..., min_length=1, max_length=MAX_TEXT, description="the material (a selection)")
     context: str | None = Field(None, max_length=MAX_TEXT, description="the text around the selection")
     k: int = Field(5, ge=1, le=20)
-    theme: str | None = None
+    theme: str | None = Field(None, max_length=100, description="only this glossary theme's terms")
 
 
 class EntryIn(BaseModel):
@@ -65,7 +65,9 @@ def suggest(request: Request, body: SuggestIn) -> dict[str, Any]:
     store = store_of(request)
     bank = store.bank
     if not store._locked(lambda: bank.glossary(body.theme)):
-        return {"suggestions": [], "message": "the glossary is empty: add glossary posts first"}
+        message = (f"no glossary theme “{body.theme}”" if body.theme and store._locked(bank.glossary)
+                   else "the glossary is empty: add glossary posts first")
+        return {"suggestions": [], "message": message}
     sugs = store._locked(lambda: bank.suggest([body.text], body.k, body.theme, [body.context]))[0]
     return {"suggestions": [s.to_dict() for s in sugs]}
 

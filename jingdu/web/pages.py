@@ -73,7 +73,8 @@ def note(request: Request, note_id: str) -> HTMLResponse:
     present = [layer for layer in SHOWN if doc.spans(layer)]
     return page(request, "note.html", doc=doc, note_id=stored.id, body=render_doc(doc), figures=figs,
                 bars=insight.chart(figs), outline=tree, mermaid=insight.mermaid(extracted), pending=pending,
-                layers=[(k, LAYER_NAMES[k]) for k in SHOWN], present=present, nav="note")
+                layers=[(k, LAYER_NAMES[k]) for k in SHOWN], present=present, nav="note",
+                term_themes=store._locked(store.bank.glossary_themes))
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -188,21 +188,37 @@
     const list = document.getElementById("term-suggestions");
     const hint = document.getElementById("term-hint");
     if (!list) return;
+    const themes = document.getElementById("term-theme");
     let timer = null;
     let asked = "";
-    const ask = async function () {
-      const r = selectionRange();
-      const text = r ? window.getSelection().toString().trim() : "";
-      if (!r || text.length < 2 || text === asked) return;
-      asked = text;
+    let last = null;  // the selection last asked about, asked again when the theme changes
+    if (themes) {
+      // the theme one is writing on: only its terms (remembered between notes)
+      const kept = window.localStorage.getItem("jingdu.termTheme") || "";
+      if (Array.from(themes.options).some(function (o) { return o.value === kept; })) themes.value = kept;
+      themes.addEventListener("change", function () {
+        window.localStorage.setItem("jingdu.termTheme", themes.value);
+        if (last) { asked = ""; ask(last); }
+      });
+    }
+    const ask = async function (again) {
+      const r = again ? again.range : selectionRange();
+      const text = again ? again.text : (r ? window.getSelection().toString().trim() : "");
+      const key = text + "\u0000" + (themes ? themes.value : "");
+      if (!r || text.length < 2 || key === asked) return;
+      asked = key;
       try {
         // the paragraph around the selection is the material's context
-        const node = window.getSelection().getRangeAt(0).startContainer;
-        const el = node.nodeType === 1 ? node : node.parentElement;
-        const block = el ? el.closest("p, li, blockquote, td") : null;
-        const context = block ? block.textContent.trim().slice(0, 5000) : "";
+        let context = again ? again.context : "";
+        if (!again) {
+          const node = window.getSelection().getRangeAt(0).startContainer;
+          const el = node.nodeType === 1 ? node : node.parentElement;
+          const block = el ? el.closest("p, li, blockquote, td") : null;
+          context = block ? block.textContent.trim().slice(0, 5000) : "";
+        }
+        last = { range: r, text: text, context: context };
         const data = await call("POST", "/api/suggest",
-          { text: text.slice(0, 5000), context: context || null, k: 5 });
+          { text: text.slice(0, 5000), context: context || null, k: 5, theme: themes ? themes.value : "" });
         list.replaceChildren();
         hint.textContent = data.message || ("“" + text.slice(0, 24) + (text.length > 24 ? "…" : "") + "”");
         data.suggestions.forEach(function (s) {
@@ -225,12 +241,15 @@
               li.classList.add("inserted");
             } catch (err) { toast(err.message, true); }
           });
-          li.append(term, " ", btn, why);
+          const theme = document.createElement("span");
+          theme.className = "muted term-theme-name";
+          theme.textContent = s.theme || "";
+          li.append(term, " ", theme, " ", btn, why);
           list.append(li);
         });
       } catch (err) { toast(err.message, true); }
     };
-    const later = function () { window.clearTimeout(timer); timer = window.setTimeout(ask, 250); };
+    const later = function () { window.clearTimeout(timer); timer = window.setTimeout(function () { ask(null); }, 250); };
     note.addEventListener("mouseup", later);
     note.addEventListener("keyup", later);
   }
