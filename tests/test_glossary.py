@@ -264,6 +264,18 @@ def test_cli_glossary_and_suggest_jsonl(tmp_path: Path, post: Path) -> None:
     assert "error" in answers[1] and out.exit_code == 1
 
 
+@pytest.mark.parametrize(("added", "message"), [
+    (True, "no glossary theme '城市建设'; themes: 河湖治理"),
+    (False, "the glossary is empty"),
+])
+def test_cli_suggest_names_an_unknown_theme_or_an_empty_glossary(tmp_path: Path, post: Path, added: bool,
+                                                                 message: str) -> None:
+    if added:
+        assert _cli(tmp_path, "glossary", "add", str(post)).exit_code == 0
+    out = _cli(tmp_path, "suggest", "拆掉湖里的养殖围堤", "--theme", "城市建设")
+    assert out.exit_code != 0 and message in out.output and "Traceback" not in out.output
+
+
 def test_cli_suggest_takes_a_context(tmp_path: Path, post: Path) -> None:
     assert _cli(tmp_path, "glossary", "add", str(post)).exit_code == 0
     lines = tmp_path / "in.jsonl"

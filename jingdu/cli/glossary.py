@@ -130,8 +130,10 @@ def suggest_cmd(text: str | None = typer.Argument(None, help="The material (or u
     texts, bad, contexts = _texts(text, file, jsonl)
     with _bank(db) as bank:
         if not bank.glossary(theme):
-            raise fail("the glossary is empty" + (f" for theme {theme!r}" if theme else "") +
-                       ": add glossary posts with `jingdu glossary add`")
+            themes = [name for name, _ in bank.glossary_themes()]
+            if theme and themes:
+                raise fail(f"no glossary theme {theme!r}; themes: {', '.join(themes)}")
+            raise fail("the glossary is empty: add glossary posts with `jingdu glossary add`")
         given = [i for i, t in enumerate(texts) if t is not None]
         answers = bank.suggest([texts[i] for i in given], k, theme,
                                [contexts.get(i, context) for i in given])
