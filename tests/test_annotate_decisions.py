@@ -9,9 +9,11 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from jingdu.annotate import DEFAULT_MODEL, annotate, load_model, note_groups
+from jingdu.annotate import annotator as A
 from jingdu.annotate import bold as B
 from jingdu.annotate import highlight as H
 from jingdu.annotate.features import sentence_infos
@@ -87,6 +89,29 @@ def test_threshold_decision_follows_the_article_scores() -> None:
     assert H.decide_threshold(probs, 0.5).tolist() == [True, True, False, False]
     t, f = H.best_threshold([(probs, np.array([1, 1, 0, 0]))])
     assert 0.2 < t <= 0.6 and f == 1.0
+
+
+TOPIC_PAGE = ("# 让老街巷的烟火气更浓\n\n## 背景介绍\n\n老街巷里开起了社区食堂，老人吃上了热乎饭。"
+              "社区还请来志愿者，每周上门陪老人聊天。\n\n## 理清脉络\n\n（1）回应老人的急难愁盼。\n\n"
+              "这是基层治理最直接的意义。\n\n（2）完善社区服务体系。\n\n"
+              "金句：民生无小事，枝叶总关情。群众的饭碗就是治理的试金石。\n")
+
+
+@pytest.mark.parametrize(("text", "weight"), [(TOPIC_PAGE, 0.0), (ARTICLE, None)])
+def test_highlight_decides_by_the_threshold_for_its_kind_of_page(text: str, weight: float | None) -> None:
+    """A 申论 topic page: the feature model's probability at its own threshold (no wording member);
+    any other article: the blend with the wording member at the threshold calibrated for it."""
+    model = load_model()
+    doc = read_note(text)
+    prep = A.prepare(doc, model.red_words, model.bold_words, model.hl_lex)
+    assert bool(prep.table.dense[0, A._DOC_TOPIC]) is (weight == 0.0)
+    dense = A.with_column(H.columns(prep.table.dense, model.highlight.names[:-1]),
+                          model.rates.features(doc.meta.account)[0])
+    score, t = model.highlight_scores(model.highlight.proba(dense), prep.infos, weight)
+    expected = [(s.start, s.end, f"p={p:.2f}") for s, p in zip(prep.infos, score, strict=True) if p >= t]
+    got = [(s.start, s.end, s.note.split(":")[0]) for s in A.predict(doc, model, explain=True)
+           if s.layer == "highlight"]
+    assert got == expected and got
 
 
 def test_note_groups_read_the_manifest(tmp_path: Path) -> None:
