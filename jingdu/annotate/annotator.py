@@ -187,17 +187,13 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
     hl = model.highlight.proba(dense)
     score, hl_t = model.highlight_scores(hl, prep.infos, wording)
     skip = furniture_ranges(doc, [(s.start, s.end) for s in prep.infos]) if furniture else []
-    rule, hl_score = hl_decision or HL_DECISION, score
     topic_rule = topic_decision if topic_decision is not None else TOPIC_DECISION
     if topic_rule is not None and is_topic_page(prep):
-        rule = topic_rule[0]
         hl_score, hl_t = model.highlight_scores(hl, prep.infos, topic_rule[1])
-    if rule == "threshold" and hl_t is not None:
-        sel = H.decide_threshold(hl_score, hl_t)
-    elif rule == "mix" and hl_t is not None:
-        sel = H.decide_mix(hl_score, model.thresholds["hl_rate"], hl_t)
+        sel = _decide(topic_rule[0], hl_score, hl_t, model.thresholds["hl_rate"])
     else:
-        sel = H.decide(hl_score, model.thresholds["hl_rate"])
+        hl_score = score
+        sel = _decide(hl_decision or HL_DECISION, score, hl_t, model.thresholds["hl_rate"])
     if skip:
         sel &= np.array([not touches(s.start, s.end, skip) for s in prep.infos])
     for i in np.flatnonzero(sel):
@@ -223,6 +219,13 @@ def predict(doc: Doc, model: Model, explain: bool = False, furniture: bool = Tru
     return out
 
 
+def _decide(rule: str, score: np.ndarray, hl_t: float | None, rate: float) -> np.ndarray:
+    """Which sentences of one article the highlight ``rule`` (:data:`HL_DECISION`) marks."""
+    if rule == "threshold" and hl_t is not None:
+        return H.decide_threshold(score, hl_t)
+    if rule == "mix" and hl_t is not None:
+        return H.decide_mix(score, rate, hl_t)
+    return H.decide(score, rate)
 
 
 def _fallback(prep: Prepared, chosen: Sequence[int], skip: Sequence[tuple[int, int]], rule: bool | str,
