@@ -94,7 +94,7 @@ def test_threshold_decision_follows_the_article_scores() -> None:
 TOPIC_PAGE = ("# 让老街巷的烟火气更浓\n\n## 背景介绍\n\n老街巷里开起了社区食堂，老人吃上了热乎饭。"
               "社区还请来志愿者，每周上门陪老人聊天。\n\n## 理清脉络\n\n（1）回应老人的急难愁盼。\n\n"
               "这是基层治理最直接的意义。\n\n（2）完善社区服务体系。\n\n"
-              "金句：民生无小事，枝叶总关情。群众的饭碗就是治理的试金石。\n")
+              "金句：小食堂连着大民生，一碗热饭暖人心。群众的饭碗就是治理的试金石。\n")
 
 
 @pytest.mark.parametrize(("text", "weight"), [(TOPIC_PAGE, 0.0), (ARTICLE, None)])

@@ -23,7 +23,7 @@ TOPIC_NOTE = """# 让社区食堂飘出民生温度
 
 （2）完善社区服务体系。
 
-金句：民生无小事，枝叶总关情。群众的饭碗就是治理的试金石。
+金句：小食堂连着大民生，一碗热饭暖人心。群众的饭碗就是治理的试金石。
 
 金句主要强调民生的重要性。
 """
@@ -58,7 +58,7 @@ def test_jinju_marks_its_whole_paragraph_only() -> None:
     infos = sentence_infos(doc)
     m = topic_matrix(doc, infos)
     jinju = [s.text for s, v in zip(infos, _col("jinju", m), strict=True) if v]
-    assert jinju == ["金句：民生无小事，枝叶总关情。", "群众的饭碗就是治理的试金石。"]
+    assert jinju == ["金句：小食堂连着大民生，一碗热饭暖人心。", "群众的饭碗就是治理的试金石。"]
     other = [s.text for s, v in zip(infos, _col("topic_other", m), strict=True) if v]
     assert "金句主要强调民生的重要性。" in other and "（1）回应老人就餐需求。" not in other
 
