@@ -3,8 +3,8 @@
 * a ``quote`` item becomes a **cloze** card: its red terms (the note's red marks inside the
   quote) are blanked; without red marks, the bank's terms of that note found in the quote;
   failing those, its longest word;
-* a ``fact`` item becomes a **question** card: ``2025年前三季度，深圳规上工业总产值？`` above its
-  sentence with the figure blanked → ``3.83万亿元``, built from the fact's period, subject and
+* a ``fact`` item becomes a **question** card: ``2025年前三季度，江城规上工业总产值？`` above its
+  sentence with the figure blanked → ``1.26万亿元``, built from the fact's period, subject and
   surface; a subject that is a fragment asks no question (the blanked sentence is the front).
 
 A deck holds, by default, the reader's highlights and the key facts (:func:`key_fact`); the
@@ -102,7 +102,7 @@ def quote_face(text: str, data: dict[str, Any], note_terms: list[str]) -> tuple[
 
 
 def fact_face(text: str, data: dict[str, Any]) -> tuple[str, str]:
-    """The question card of a figure: ``2025年前三季度，深圳规上工业总产值？`` above its sentence with
+    """The question card of a figure: ``2025年前三季度，江城规上工业总产值？`` above its sentence with
     the figure blanked; the answer is the figure.  A subject that is only a fragment of its
     clause (``佛山等``, ``）``, ``运动员``) asks no question: the blanked sentence alone is the front."""
     surface = str(data.get("surface") or "")

@@ -20,7 +20,7 @@ removed or renamed) and ``Extraction.from_dict`` reads it back::
           "qualifier": str | None,    # bounding word before the figure as written: 超, 超过, 逾, 近, 约, 达 …
           "kind": str,                # amount | count | growth | share | rank | measure
           "period": str | None,       # 2025年前三季度, 截至2024年底, “十四五”期间 …
-          "subject": str | None,      # what it measures, e.g. 深圳规上工业总产值
+          "subject": str | None,      # what it measures, e.g. 江城规上工业总产值
           "sentence": str,            # the sentence it is in
           "start": int, "end": int,   # offsets of surface in Doc.text
       }],
