@@ -276,6 +276,12 @@ def test_cli_suggest_names_an_unknown_theme_or_an_empty_glossary(tmp_path: Path,
     assert out.exit_code != 0 and message in out.output and "Traceback" not in out.output
 
 
+def test_cli_suggest_names_each_terms_theme(tmp_path: Path, post: Path) -> None:
+    assert _cli(tmp_path, "glossary", "add", str(post)).exit_code == 0
+    out = _cli(tmp_path, "suggest", "从水库放水给干涸的湿地")
+    assert out.exit_code == 0 and out.output.startswith("1. 生态补水 (河湖治理) ")
+
+
 def test_cli_suggest_takes_a_context(tmp_path: Path, post: Path) -> None:
     assert _cli(tmp_path, "glossary", "add", str(post)).exit_code == 0
     lines = tmp_path / "in.jsonl"

@@ -147,7 +147,8 @@ def suggest_cmd(text: str | None = typer.Argument(None, help="The material (or u
             sys.stdout.write(json.dumps({"suggestions": [s.to_dict() for s in sugs]}, ensure_ascii=False) + "\n")
         else:
             for n, s in enumerate(sugs, 1):
-                out_console.print(f"{n}. [bold]{escape(s.term)}[/bold] {s.score:.2f}  {escape(s.why[:80])}")
+                theme = f" [dim]({escape(s.theme)})[/dim]" if s.theme else ""
+                out_console.print(f"{n}. [bold]{escape(s.term)}[/bold]{theme} {s.score:.2f}  {escape(s.why[:80])}")
     if bad:
         raise typer.Exit(1)
 
