@@ -10,6 +10,7 @@ is what a CommonMark renderer (Hugo's goldmark, Obsidian, markdown-it) says:
   text between them) are text lines;
 * fenced and indented code, tables, thematic breaks;
 * lines that hold only Hugo shortcodes (``{{< … >}}``, ``{{% … %}}``);
+* link reference definitions (``[gov]: https://…``), which a renderer does not show;
 
 and which lines are headings (ATX, setext, and headings inside list items or block quotes).
 """
@@ -122,10 +123,13 @@ def structure(body: str) -> Structure:
     lines = body.splitlines()
     layout: dict[int, Layout] = {}
     headings: dict[int, Heading] = {}
+    shown: set[int] = set()  # lines of the top-level blocks a renderer shows
     for tok in _parser().parse(body):
         if tok.map is None:
             continue
         start, end = tok.map
+        if tok.level == 0:
+            shown.update(range(start, end))
         if tok.type == "html_block":
             for first, last in _runs(sorted(start + i for i in layout_lines(lines[start:end]))):
                 layout[first] = Layout("raw", first, last + 1)
@@ -142,6 +146,10 @@ def structure(body: str) -> Structure:
         if i not in inside and i not in headings and SHORTCODE_LINE.match(line):
             layout[i] = Layout("shortcode", i, i + 1)
             inside.add(i)
+    definitions = [i for i, line in enumerate(lines) if line.strip() and i not in shown and i not in inside]
+    for first, last in _runs(definitions):  # what a renderer consumed and does not show
+        layout[first] = Layout("raw", first, last + 1)
+        inside.update(range(first, last + 1))
     return Structure(layout, headings, frozenset(inside))
 
 

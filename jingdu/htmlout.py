@@ -14,7 +14,7 @@ from collections.abc import Callable
 import nh3
 
 from jingdu.model import HIGHLIGHT_COLOUR, Block, Doc, Span
-from jingdu.notation import _block_spans, parse_inline, render_inline
+from jingdu.notation import _block_spans, link_url, parse_inline, render_inline
 
 ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "hr", "mark", "strong", "span",
                 "u", "a", "img", "br", "pre", "code", "figure", "figcaption", "section", "div",
@@ -33,15 +33,28 @@ _SAFE_URL = re.compile(r"^https?://", re.I)
 
 
 def _url_of(tag: str | None) -> str:
+    url = link_url(tag)
+    if url:
+        return url if _SAFE_URL.match(url) else ""
     m = re.search(r"\]\(([^)]*)\)|href=\"([^\"]*)\"|src=\"([^\"]*)\"", tag or "")
     url = next((g for g in (m.groups() if m else ()) if g), "")
     return url if _SAFE_URL.match(url) else ""
 
 
+def _void(tag: str) -> str:
+    """A zero-width object as HTML: a line break, an autolink (``<https://…>``) as its link."""
+    if tag.lower().startswith("<br"):
+        return "<br>"
+    url = tag[1:-1] if tag.startswith("<") and tag.endswith(">") else ""
+    if _SAFE_URL.match(url):
+        return f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
+    return html.escape(url) if "@" in url and ":" not in url else ""  # an e-mail address, not linked
+
+
 def _open(sp: Span) -> str:
     origin = f' data-origin="{sp.origin}"' if sp.origin != "note" else ""
     if sp.layer == "void":
-        return "<br>" if (sp.tag or "").lower().startswith("<br") else ""
+        return _void(sp.tag or "")
     if sp.layer == "link":
         url = _url_of(sp.tag)
         return f'<a href="{html.escape(url)}">' if url else "<span>"

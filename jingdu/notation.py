@@ -36,8 +36,17 @@ LAYER_RANK: dict[str, int] = {"link": 0, "highlight": 1, "background": 2, "bold"
 INDENT_CHAR = "\u3000"
 VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
 _STAR, _EQ = "jdstar", "jdeq"
-_MD_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(([^()\s]*)\)")
-_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
+#: What follows a link's or image's text: ``(url)``, ``(<url>)``, ``(url "title")``, or a reference ``[ref]``.
+_MD_TAIL = (r"(?:\([ \t]*(?:<[^<>\n]*>|[^()\s]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
+            r"|\[[^\[\]\n]*\])")
+_MD_LINK = re.compile(rf"(?<!!)\[([^\[\]]*)\]({_MD_TAIL})")
+_MD_IMAGE = re.compile(rf"!\[[^\[\]]*\]{_MD_TAIL}")
+#: Markup kept as written, not text: autolinks (``<https://…>``, ``<a@b.cn>``), footnote references
+#: (``[^1]``) and the label opening a footnote's definition (``[^1]: ``).
+_MD_VOID = re.compile(r"^\[\^[^\[\]\s]+\]:[ \t]*|\[\^[^\[\]\s]+\]"
+                      r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"
+                      r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>")
 _TAG = re.compile(r"(<[A-Za-z/!?][^<>]*>)")
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _CODE_HIDE = frozenset("<>&*=[]!`")
@@ -79,9 +88,9 @@ def _layer_of(tag: str, attrs: dict[str, str]) -> str:
 class _InlineParser(HTMLParser):
     """Turns one line of inline markup into text and spans (offsets relative to the line)."""
 
-    def __init__(self, entities: list[str], images: list[str], codes: list[str]) -> None:
+    def __init__(self, entities: list[str], images: list[str], codes: list[str], tails: list[str]) -> None:
         super().__init__(convert_charrefs=True)
-        self.entities, self.images, self.codes = entities, images, codes
+        self.entities, self.images, self.codes, self.tails = entities, images, codes, tails
         self.parts: list[str] = []
         self.pos = 0
         self.stack: list[tuple[str, int, str, str]] = []  # (tag name, start, layer, raw tag)
@@ -89,7 +98,7 @@ class _InlineParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}>"
-        if tag == "jdimg":  # a Markdown image: a zero-width object kept as written
+        if tag == "jdimg":  # an image, autolink or footnote label: a zero-width object kept as written
             self.spans.append(Span(self.pos, self.pos, "void", self.images[int(dict(attrs).get("n") or 0)]))
             return
         if tag in VOID_TAGS:
@@ -105,7 +114,7 @@ class _InlineParser(HTMLParser):
         elif tag == _EQ:
             layer, raw = "highlight", "=="
         elif tag == "jdlink":
-            layer, raw = "link", f"[]({a.get('href', '')})"
+            layer, raw = "link", "[]" + self.tails[int(a.get("n", "0"))]
         else:
             layer = _layer_of(tag, a)
         self.stack.append((tag, self.pos, layer, raw))
@@ -136,10 +145,21 @@ class _InlineParser(HTMLParser):
         return "".join(self.parts), self.spans
 
 
-def _markdown_to_tags(line: str) -> str:
+def _markdown_to_tags(line: str, references: frozenset[str]) -> tuple[str, list[str]]:
+    """``**``, ``==`` and links as tags; the links' tails (``(url "title")``, ``[ref]``) as written.
+    ``[text][ref]`` is a link only when the note defines ``ref`` (else CommonMark shows it as is)."""
     line = re.sub(r"\*\*(.+?)\*\*", rf"<{_STAR}>\1</{_STAR}>", line, flags=re.S)
     line = re.sub(r"==(.+?)==", rf"<{_EQ}>\1</{_EQ}>", line, flags=re.S)
-    return _MD_LINK.sub(lambda m: f'<jdlink href="{m.group(2)}">{m.group(1)}</jdlink>', line)
+    tails: list[str] = []
+
+    def link(m: re.Match[str]) -> str:
+        tail = m.group(2)
+        if tail.startswith("[") and reference_label(tail[1:-1] or m.group(1)) not in references:
+            return m.group(0)
+        tails.append(tail)
+        return f'<jdlink n="{len(tails) - 1}">{m.group(1)}</jdlink>'
+
+    return _MD_LINK.sub(link, line), tails
 
 
 def _mark_code(line: str) -> tuple[str, list[str]]:
@@ -175,17 +195,35 @@ def _mark_entities(line: str) -> tuple[str, list[str]]:
     return "".join(out), found
 
 
-def parse_inline(line: str) -> tuple[str, list[Span]]:
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]+)\]:", re.M)
+
+
+def reference_label(label: str) -> str:
+    """A link reference's label as CommonMark matches it (case and runs of space do not count)."""
+    return " ".join(label.split()).casefold()
+
+
+def references(body: str) -> frozenset[str]:
+    """The labels of the link reference definitions of a note's body (``[gov]: https://…``)."""
+    return frozenset(reference_label(m.group(1)) for m in _DEFINITION.finditer(body))
+
+
+def parse_inline(line: str, refs: frozenset[str] = frozenset()) -> tuple[str, list[Span]]:
     """Text and spans of one line of inline markup (offsets relative to the line).
 
     Entities become their characters in the text and ``entity`` spans that keep their source
     (``&emsp;``), so a line written back is the same bytes."""
     line, codes = _mark_code(line)
-    images = _MD_IMAGE.findall(line)
-    for i, _ in enumerate(images):
-        line = _MD_IMAGE.sub(f'<jdimg n="{i}">', line, count=1)
-    marked, entities = _mark_entities(_markdown_to_tags(line))
-    p = _InlineParser(entities, images, codes)
+    images: list[str] = []
+
+    def void(m: re.Match[str]) -> str:
+        images.append(m.group(0))
+        return f'<jdimg n="{len(images) - 1}">'
+
+    line = _MD_VOID.sub(void, _MD_IMAGE.sub(void, line))
+    tagged, tails = _markdown_to_tags(line, refs)
+    marked, entities = _mark_entities(tagged)
+    p = _InlineParser(entities, images, codes, tails)
     p.feed(marked)
     text, spans = p.finish()
     return text, spans
@@ -196,10 +234,20 @@ def open_tag(sp: Span) -> str:
     if sp.layer == "void":
         return sp.tag or ""
     if sp.tag:
-        return "[" if sp.layer == "link" and sp.tag.startswith("[](") else sp.tag
+        return "[" if sp.layer == "link" and sp.tag.startswith("[]") else sp.tag
     if sp.layer in DEFAULT_TAGS:
         return DEFAULT_TAGS[sp.layer]
     raise NotationError(f"no markup known for layer {sp.layer!r}; give the span a tag")
+
+
+_TAIL_URL = re.compile(r"^\[\]\([ \t]*(?:<([^<>\n]*)>|([^()\s]*))")
+
+
+def link_url(tag: str | None) -> str:
+    """The destination of a Markdown link's tag (``[](url "title")`` → ``url``); "" for a
+    reference link (``[][ref]``) or another tag."""
+    m = _TAIL_URL.match(tag or "")
+    return (m.group(1) if m.group(1) is not None else m.group(2)) if m else ""
 
 
 def close_tag(sp: Span) -> str:
@@ -462,8 +510,8 @@ def _source_meta(text: str, spans: list[Span]) -> dict[str, object]:
     if acc:
         data["account"] = acc
     for sp in spans:
-        if sp.layer == "link" and sp.tag and sp.tag.startswith("[]("):
-            data["url"] = sp.tag[3:-1]
+        if sp.layer == "link" and link_url(sp.tag):
+            data["url"] = link_url(sp.tag)
     return data
 
 
@@ -480,13 +528,14 @@ def read_note(source: str, note_id: str = "") -> Doc:
         builder.add("frontmatter", raw=front, tail="")
         meta.update(_front_matter_meta(front))
     seen_paragraph = False
+    refs = references(body)
     for pending, raw in _group_lines(body):
         kind = pending.kind
         if kind not in TEXT_BLOCKS:
             builder.add(kind, raw=raw, tail="")
             continue
         prefix, content, suffix = _inline_frame(kind, pending.lines)
-        text, spans = parse_inline(content)
+        text, spans = parse_inline(content, refs)
         if kind == "quote" and not seen_paragraph and _is_source_line(text):
             kind = "source"
             meta.update({k: v for k, v in _source_meta(text, spans).items() if k not in meta or not meta[k]})

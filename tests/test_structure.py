@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from jingdu.blocks import signature
 from jingdu.model import Doc, Span
-from jingdu.notation import read_note, renderable, write_note
+from jingdu.notation import link_url, read_note, renderable, write_note
 
 # Pieces of notes written for these tests (not corpus text).
 IFRAME = '<iframe\n    width="100%"\n    height="450"\n    src="https://example.org/video.html?id=1&amp;t=2"\n></iframe>'
@@ -34,6 +34,17 @@ PIECES = [
     "------",
 ]
 NOTE = "# 江南县的新路子\n\n" + "\n\n".join(PIECES) + "\n"  # = fixtures/structure_note.md
+#: Markdown that clippers write: links with titles, references, autolinks, footnotes.
+CLIPPED = [
+    '　　详见[县政府网](https://example.org/a "江南县政府")的通知全文，欢迎查阅。',
+    "　　详见[县政府网](<https://example.org/a b>)的通知。",
+    "　　详见[县政府网][gov]的通知全文。\n\n[gov]: https://example.org/gov",
+    "　　详见<https://example.org/auto>或来信<ask@example.org>，欢迎查阅。",
+    "　　全县建成示范基地120个[^1]，带动就业近两万人。\n\n[^1]: 数据来源：江南县农业农村局。",
+    "[^2]: 数据 来源：江南县统计局，二〇二五年。",
+    '![图](https://example.org/p.png "图题")',
+    "　　参考文献[1][2]照原样显示。",
+]
 
 
 def test_the_fixture_note_is_made_of_the_pieces() -> None:
@@ -41,9 +52,9 @@ def test_the_fixture_note_is_made_of_the_pieces() -> None:
 
 
 @st.composite
-def marked(draw: st.DrawFn) -> tuple[str, Doc]:
+def marked(draw: st.DrawFn, kinds: list[str] = PIECES) -> tuple[str, Doc]:
     """A note made of random pieces, and the same note with random marks of the model."""
-    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8))
+    pieces = draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=8))
     source = "# 标题\n\n" + "\n\n".join(pieces) + "\n"
     doc = read_note(source)
     n = len(doc.text)
@@ -65,6 +76,41 @@ def test_marks_never_change_the_words_or_the_structure(case: tuple[str, Doc]) ->
     assert read_note(out).text == doc.text
     assert signature(out) == signature(source)
     assert signature(write_note(renderable(doc))) == signature(source)
+
+
+@settings(max_examples=200, deadline=None)
+@given(marked(CLIPPED))
+def test_marks_keep_links_references_autolinks_and_footnotes(case: tuple[str, Doc]) -> None:
+    source, doc = case
+    out = write_note(doc)
+    assert read_note(out).text == doc.text
+    assert signature(out) == signature(source)
+
+
+@pytest.mark.parametrize(("piece", "text", "kept"), [
+    (CLIPPED[0], "详见县政府网的通知全文，欢迎查阅。", '(https://example.org/a "江南县政府")'),
+    (CLIPPED[2], "详见县政府网的通知全文。", "[gov]: https://example.org/gov"),
+    (CLIPPED[3], "详见或来信，欢迎查阅。", "<ask@example.org>"),
+    (CLIPPED[4], "全县建成示范基地120个，带动就业近两万人。", "[^1]: 数据来源"),
+    (CLIPPED[5], "数据 来源：江南县统计局，二〇二五年。", "[^2]: <span"),
+    (CLIPPED[7], "参考文献[1][2]照原样显示。", "[1][2]"),
+])
+def test_markup_of_a_clipped_note_is_not_text_and_is_written_back(piece: str, text: str, kept: str) -> None:
+    doc = read_note("# 题\n\n" + piece + "\n")
+    assert doc.text.split("\n", 1)[1].strip() == text
+    everything = doc.with_spans([Span(0, len(doc.text), "highlight", None, "model")])
+    assert kept in write_note(everything)
+
+
+@pytest.mark.parametrize(("tag", "url"), [
+    ('[](https://example.org/a "题")', "https://example.org/a"),
+    ("[](<https://example.org/a b>)", "https://example.org/a b"),
+    ("[](https://example.org/a)", "https://example.org/a"),
+    ("[][gov]", ""),
+    ("<a href='x'>", ""),
+])
+def test_link_url_reads_the_destination_of_a_link(tag: str, url: str) -> None:
+    assert link_url(tag) == url
 
 
 def test_an_iframe_is_layout_not_text() -> None:
@@ -126,3 +172,11 @@ def test_annotating_every_post_keeps_its_words_and_structure(corpus_dir: Path, t
         if signature(before) != signature(after):
             shape.append(p.name)
     assert (len(posts), words, shape) == (684, [], [])
+
+
+def test_the_html_page_links_a_titled_link_and_an_autolink() -> None:
+    from jingdu.htmlout import to_html_page
+
+    page = to_html_page(read_note("# 题\n\n" + CLIPPED[0] + "\n\n" + CLIPPED[3] + "\n"))
+    assert '<a href="https://example.org/a"' in page and ">县政府网</a>" in page
+    assert ">https://example.org/auto</a>" in page and "ask@example.org" in page and "mailto" not in page
