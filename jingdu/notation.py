@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from jingdu.blocks import Heading, atx_prefix, structure
+from jingdu.blocks import Heading, atx_prefix, signature, structure
 from jingdu.errors import InputError
 from jingdu.model import HIGHLIGHT_COLOUR, TEXT_BLOCKS, Block, Doc, DocBuilder, Meta, Span, block_digest
 
@@ -35,7 +35,14 @@ LAYER_RANK: dict[str, int] = {"link": 0, "highlight": 1, "background": 2, "bold"
 #: The notation's paragraph indent (two of them) is layout: a block prefix, not article text.
 INDENT_CHAR = "\u3000"
 VOID_TAGS = frozenset({"br", "img", "hr", "meta", "input", "wbr"})
-_STAR, _EQ = "jdstar", "jdeq"
+_STAR, _EQ, _EM = "jdstar", "jdeq", "jdem"
+#: Emphasis, ``*要点*`` (and ``_要点_`` where no letter or digit touches it from outside, as CommonMark
+#: reads it): the page's structure, which marks stay out of, not a layer of the reader's.  It may
+#: hold tags, not a bare ``<``.
+_IN_TAG = r"<[A-Za-z/][^<>\n]*>"
+_MD_EM = re.compile(rf"(?<![*\\])(\*)(?=[^\s*])((?:[^*\n<>]|{_IN_TAG})+?)(?<![\s*\\])\*(?!\*)"
+                    rf"|(?<![\w\\])(_)(?=[^\s_])((?:[^_\n<>]|(?<=\w)_(?=\w)|{_IN_TAG})+?)(?<![\s_\\])_(?!\w)")
+EMPHASIS = frozenset({"*", "_"})
 #: What follows a link's or image's text: ``(url)``, ``(<url>)``, ``(url "title")``, or a reference ``[ref]``.
 _MD_TAIL = (r"(?:\([ \t]*(?:<[^<>\n]*>|[^()\s]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
             r"|\[[^\[\]\n]*\])")
@@ -113,6 +120,8 @@ class _InlineParser(HTMLParser):
             layer, raw = "bold", "**"
         elif tag == _EQ:
             layer, raw = "highlight", "=="
+        elif tag == _EM:
+            layer, raw = "html", a.get("d") or "*"
         elif tag == "jdlink":
             layer, raw = "link", "[]" + self.tails[int(a.get("n", "0"))]
         else:
@@ -150,6 +159,7 @@ def _markdown_to_tags(line: str, references: frozenset[str]) -> tuple[str, list[
     ``[text][ref]`` is a link only when the note defines ``ref`` (else CommonMark shows it as is)."""
     line = re.sub(r"\*\*(.+?)\*\*", rf"<{_STAR}>\1</{_STAR}>", line, flags=re.S)
     line = re.sub(r"==(.+?)==", rf"<{_EQ}>\1</{_EQ}>", line, flags=re.S)
+    line = _MD_EM.sub(lambda m: f'<{_EM} d="{m.group(1) or m.group(3)}">{m.group(2) or m.group(4)}</{_EM}>', line)
     tails: list[str] = []
 
     def link(m: re.Match[str]) -> str:
@@ -252,7 +262,7 @@ def link_url(tag: str | None) -> str:
 
 def close_tag(sp: Span) -> str:
     tag = open_tag(sp)
-    if tag in ("**", "==") or sp.layer == "code":
+    if tag in ("**", "==") or tag in EMPHASIS or sp.layer == "code":
         return tag
     if tag == "[":
         return (sp.tag or "")[1:]
@@ -279,16 +289,27 @@ def split_at_structure(spans: list[Span], text: str = "") -> list[Span]:
     entity is one character: a mark begins or ends beside it, never inside.)"""
     walls = sorted({p for s in spans if s.layer in ("link", "html", "code") for p in (s.start, s.end)})
     code = [(s.start, s.end) for s in spans if s.layer == "code"]
+    emphasis = [(s.start, s.end) for s in spans if s.layer == "html" and s.tag in EMPHASIS]
     out: list[Span] = []
     for sp in spans:
         if sp.layer in STRUCTURE_LAYERS:
             out.append(sp)
             continue
         cuts = [sp.start, *(w for w in walls if sp.start < w < sp.end), sp.end]
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in (_around_emphasis(p, emphasis) for p in zip(cuts, cuts[1:], strict=False)):
             if not any(s <= a and b <= e and ((a, b) != (s, e) or not _may_wrap(sp, text[s:e])) for s, e in code):
                 out.append(sp if (a, b) == (sp.start, sp.end) else Span(a, b, sp.layer, sp.tag, sp.origin))
     return out
+
+
+def _around_emphasis(piece: tuple[int, int], emphasis: list[tuple[int, int]]) -> tuple[int, int]:
+    """A piece of a mark inside emphasis that touches its delimiters, widened to the whole of it:
+    a tag between ``*`` and the text would stop CommonMark reading the ``*`` as emphasis."""
+    a, b = piece
+    for s, e in emphasis:
+        if s <= a and b <= e and (a == s or b == e):
+            return s, e
+    return a, b
 
 
 def _may_wrap(sp: Span, code: str) -> bool:
@@ -576,7 +597,38 @@ def render_block(doc: Doc, block: Block) -> str:
     if block.raw is not None and block.digest == block_digest(text, spans, block.start):
         return block.raw
     rel = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin) for s in spans]
-    return block.prefix + render_inline(text, rel) + block.suffix + block.tail
+    line = render_inline(text, rel)
+    if "*" in text or "_" in text:
+        line = _keep_emphasis(line, text, rel, block)
+    return block.prefix + line + block.suffix + block.tail
+
+
+def _keep_emphasis(line: str, text: str, spans: list[Span], block: Block) -> str:
+    """``line`` unless a mark beside a ``*`` or ``_`` changed what is emphasis, as jingdu reads
+    it back or as CommonMark (markdown-it-py) parses it, from the block as read (its ``raw``; a new
+    block: its text with every ``*`` and ``_`` outside emphasis as an entity); then the line with
+    those characters written as entities, or, should that differ too, the block without marks."""
+    bare = render_inline(text, [s for s in spans if s.layer in STRUCTURE_LAYERS], escape=_escape_delimiters)
+    shape = signature(block.raw if block.raw is not None else block.prefix + bare + block.suffix)
+    for candidate in (line, render_inline(text, spans, escape=_escape_delimiters)):
+        if not _changed(candidate, text, spans) and signature(block.prefix + candidate + block.suffix) == shape:
+            return candidate
+    return bare
+
+
+def _changed(line: str, text: str, spans: list[Span]) -> bool:
+    """Whether ``line`` reads back as other words or other emphasis than ``text`` and ``spans``."""
+    again, found = parse_inline(line)
+    return again != text or _emphasis(found) != _emphasis(spans)
+
+
+def _emphasis(spans: list[Span]) -> list[tuple[int, int]]:
+    return sorted((s.start, s.end) for s in spans if s.layer == "html" and s.tag in EMPHASIS)
+
+
+def _escape_delimiters(text: str) -> str:
+    """:func:`escape_text`, with every ``*`` and ``_`` an entity: text that stays text beside a mark."""
+    return _escape(text).replace("*", "&#42;").replace("_", "&#95;")
 
 
 def renderable(doc: Doc) -> Doc:

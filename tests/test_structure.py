@@ -44,6 +44,9 @@ CLIPPED = [
     "[^2]: 数据 来源：江南县统计局，二〇二五年。",
     '![图](https://example.org/p.png "图题")',
     "　　参考文献[1][2]照原样显示。",
+    "　　全县*建成*示范基地，带动就业近两万人。",
+    "_图为江南县的示范基地。_",
+    "　　变量a_b与c_d，公式a*b*c，下划线_不成对。",
 ]
 
 
@@ -172,6 +175,22 @@ def test_annotating_every_post_keeps_its_words_and_structure(corpus_dir: Path, t
         if signature(before) != signature(after):
             shape.append(p.name)
     assert (len(posts), words, shape) == (684, [], [])
+
+
+def test_emphasis_is_structure_and_a_mark_touching_it_wraps_it_whole() -> None:
+    doc = read_note("# 题\n\n" + CLIPPED[8] + "\n")
+    i = doc.text.index("建成")
+    assert "*" not in doc.text
+    out = write_note(doc.with_spans([Span(i, i + 1, "bold", None, "model")]))
+    assert "全县<strong>*建成*</strong>示范基地" in out
+
+
+@pytest.mark.parametrize("piece", [CLIPPED[10], "　　甲，_乙_丙。"])
+def test_a_lone_delimiter_beside_a_mark_stays_text(piece: str) -> None:
+    doc = read_note("# 题\n\n" + piece + "\n")
+    spans = [Span(a, a + 2, "highlight", None, "model") for a in range(3, len(doc.text) - 2, 3)]
+    out = write_note(doc.with_spans(spans))
+    assert read_note(out).text == doc.text and signature(out) == signature("# 题\n\n" + piece + "\n")
 
 
 def test_the_html_page_links_a_titled_link_and_an_autolink() -> None:
