@@ -65,6 +65,23 @@ def test_our_notes_publish_into_a_site_that_builds(tmp_path: Path) -> None:
     assert "<iframe" in page and "show-text" not in page and page.count("江南县的新路子") == 2  # title, h1
 
 
+def test_clipped_markdown_annotated_then_published_keeps_its_links_footnotes_and_emphasis(tmp_path: Path) -> None:
+    from test_structure import CLIPPED
+
+    (tmp_path / "in").mkdir()
+    note = tmp_path / "in" / "clipped.md"
+    note.write_text("# 江南县的新路子\n\n" + "\n\n".join(CLIPPED) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["annotate", str(note), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    _publish([tmp_path / "out" / "clipped.md"], tmp_path / "site")
+    _hugo(tmp_path / "site")
+    page = next((tmp_path / "site" / "public" / "posts").glob("*clipped*/index.html")).read_text(encoding="utf-8")
+    for shown in ('<a href="https://example.org/a" title="江南县政府">', '<a href="https://example.org/gov">',
+                  '<a href="https://example.org/auto">', 'class="footnote-ref"', "<em>建成</em>",
+                  "<em>图为江南县的示范基地。</em>", "参考文献[1][2]", "a_b与c_d"):
+        assert shown in page, shown
+
+
 def test_items_and_outlines_hold_no_layout(tmp_path: Path) -> None:
     src = tmp_path / "structure.md"
     src.write_text(_note(), encoding="utf-8")
