@@ -54,6 +54,9 @@ _MD_VOID = re.compile(r"^\[\^[^\[\]\s]+\]:[ \t]*|\[\^[^\[\]\s]+\]"
                       r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"
                       r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>")
+#: Obsidian's wikilinks: ``[[页面]]``, ``[[页面|显示的字]]`` (a link: its shown words are text) and
+#: embeds ``![[图.png]]`` (kept as written, not text).
+_WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(\|[^\[\]\n]*)?\]\]")
 _TAG = re.compile(r"(<[A-Za-z/!?][^<>]*>)")
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _CODE_HIDE = frozenset("<>&*=[]!`")
@@ -95,9 +98,10 @@ def _layer_of(tag: str, attrs: dict[str, str]) -> str:
 class _InlineParser(HTMLParser):
     """Turns one line of inline markup into text and spans (offsets relative to the line)."""
 
-    def __init__(self, entities: list[str], images: list[str], codes: list[str], tails: list[str]) -> None:
+    def __init__(self, entities: list[str], images: list[str], codes: list[str], tails: list[str],
+                 wikis: list[str]) -> None:
         super().__init__(convert_charrefs=True)
-        self.entities, self.images, self.codes, self.tails = entities, images, codes, tails
+        self.entities, self.images, self.codes, self.tails, self.wikis = entities, images, codes, tails, wikis
         self.parts: list[str] = []
         self.pos = 0
         self.stack: list[tuple[str, int, str, str]] = []  # (tag name, start, layer, raw tag)
@@ -124,6 +128,8 @@ class _InlineParser(HTMLParser):
             layer, raw = "html", a.get("d") or "*"
         elif tag == "jdlink":
             layer, raw = "link", "[]" + self.tails[int(a.get("n", "0"))]
+        elif tag == "jdwiki":  # its opening as written: [[ or [[页面|
+            layer, raw = "link", self.wikis[int(a.get("n", "0"))]
         else:
             layer = _layer_of(tag, a)
         self.stack.append((tag, self.pos, layer, raw))
@@ -230,10 +236,21 @@ def parse_inline(line: str, refs: frozenset[str] = frozenset()) -> tuple[str, li
         images.append(m.group(0))
         return f'<jdimg n="{len(images) - 1}">'
 
-    line = _MD_VOID.sub(void, _MD_IMAGE.sub(void, line))
+    wikis: list[str] = []
+
+    def wiki(m: re.Match[str]) -> str:
+        if m.group(1):
+            return void(m)
+        shown = m.group(3)[1:] if m.group(3) else m.group(2)
+        if not shown.strip():
+            return void(m)
+        wikis.append(m.group(0)[: len(m.group(0)) - len(shown) - 2])
+        return f'<jdwiki n="{len(wikis) - 1}">{shown}</jdwiki>'
+
+    line = _MD_VOID.sub(void, _MD_IMAGE.sub(void, _WIKI.sub(wiki, line)))
     tagged, tails = _markdown_to_tags(line, refs)
     marked, entities = _mark_entities(tagged)
-    p = _InlineParser(entities, images, codes, tails)
+    p = _InlineParser(entities, images, codes, tails, wikis)
     p.feed(marked)
     text, spans = p.finish()
     return text, spans
@@ -264,6 +281,8 @@ def close_tag(sp: Span) -> str:
     tag = open_tag(sp)
     if tag in ("**", "==") or tag in EMPHASIS or sp.layer == "code":
         return tag
+    if sp.layer == "link" and tag.startswith("[["):
+        return "]]"
     if tag == "[":
         return (sp.tag or "")[1:]
     m = re.match(r"<([A-Za-z][\w-]*)", tag)
@@ -290,22 +309,33 @@ def split_at_structure(spans: list[Span], text: str = "") -> list[Span]:
     walls = sorted({p for s in spans if s.layer in ("link", "html", "code") for p in (s.start, s.end)})
     code = [(s.start, s.end) for s in spans if s.layer == "code"]
     emphasis = [(s.start, s.end) for s in spans if s.layer == "html" and s.tag in EMPHASIS]
+    wikilinks = [(s.start, s.end) for s in spans if s.layer == "link" and (s.tag or "").startswith("[[")]
     out: list[Span] = []
     for sp in spans:
         if sp.layer in STRUCTURE_LAYERS:
             out.append(sp)
             continue
         cuts = [sp.start, *(w for w in walls if sp.start < w < sp.end), sp.end]
-        for a, b in (_around_emphasis(p, emphasis) for p in zip(cuts, cuts[1:], strict=False)):
+        for a, b in (_around(p, emphasis, wikilinks) for p in zip(cuts, cuts[1:], strict=False)):
             if not any(s <= a and b <= e and ((a, b) != (s, e) or not _may_wrap(sp, text[s:e])) for s, e in code):
                 out.append(sp if (a, b) == (sp.start, sp.end) else Span(a, b, sp.layer, sp.tag, sp.origin))
     return out
 
 
-def _around_emphasis(piece: tuple[int, int], emphasis: list[tuple[int, int]]) -> tuple[int, int]:
-    """A piece of a mark inside emphasis that touches its delimiters, widened to the whole of it:
-    a tag between ``*`` and the text would stop CommonMark reading the ``*`` as emphasis."""
+def _rank(sp: Span) -> int:
+    """Nesting rank of a span (:data:`LAYER_RANK`); a wikilink nests inside the marks around it."""
+    return 99 if sp.layer == "link" and (sp.tag or "").startswith("[[") else LAYER_RANK.get(sp.layer, 9)
+
+
+def _around(piece: tuple[int, int], emphasis: list[tuple[int, int]],
+            wikilinks: list[tuple[int, int]]) -> tuple[int, int]:
+    """A piece of a mark widened to the whole of the emphasis whose delimiters it touches from inside
+    (a tag between ``*`` and the text would stop CommonMark reading the ``*`` as emphasis), or of
+    the wikilink it is in (a wikilink's words are its target: a tag inside breaks it)."""
     a, b = piece
+    for s, e in wikilinks:
+        if s <= a and b <= e:
+            return s, e
     for s, e in emphasis:
         if s <= a and b <= e and (a == s or b == e):
             return s, e
@@ -332,7 +362,7 @@ def render_inline(text: str, spans: list[Span], *, escape: Callable[[str], str] 
     literal = {s.start: s for s in spans if s.layer == "entity"} if entities else {}
     code = [(s.start, s.end) for s in spans if s.layer == "code"]
     ordered = sorted((s for s in spans if s.layer not in ("void", "entity")),
-                     key=lambda s: (s.start, -s.end, LAYER_RANK.get(s.layer, 9)))
+                     key=lambda s: (s.start, -s.end, _rank(s)))
     voids = sorted((s for s in spans if s.layer == "void"), key=lambda s: s.start)
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
     out: list[str] = []

@@ -4,6 +4,7 @@ shortcodes, links, headings in list items, code, entities (markdown-it-py is the
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,22 @@ def test_a_lone_delimiter_beside_a_mark_stays_text(piece: str) -> None:
     spans = [Span(a, a + 2, "highlight", None, "model") for a in range(3, len(doc.text) - 2, 3)]
     out = write_note(doc.with_spans(spans))
     assert read_note(out).text == doc.text and signature(out) == signature("# 题\n\n" + piece + "\n")
+
+
+WIKI = "　　详见[[江南县政府网]]与[[gov|县里的通知]]，附图![[图.png]]，完。"
+
+
+@settings(max_examples=150, deadline=None)
+@given(marked([WIKI, CLIPPED[8]]))
+def test_marks_never_enter_an_obsidian_wikilink(case: tuple[str, Doc]) -> None:
+    source, doc = case
+    out = write_note(doc)
+    links = re.compile(r"!?\[\[[^\[\]]*\]\]")
+    assert read_note(out).text == doc.text and links.findall(out) == links.findall(source)
+
+
+def test_a_wikilink_shows_its_words_and_an_embed_is_not_text() -> None:
+    assert read_note("# 题\n\n" + WIKI + "\n").text == "题\n详见江南县政府网与县里的通知，附图，完。"
 
 
 def test_the_html_page_links_a_titled_link_and_an_autolink() -> None:
