@@ -42,7 +42,9 @@ _STAR, _EQ, _EM = "jdstar", "jdeq", "jdem"
 _IN_TAG = r"<[A-Za-z/][^<>\n]*>"
 _MD_EM = re.compile(rf"(?<![*\\])(\*)(?=[^\s*])((?:[^*\n<>]|{_IN_TAG})+?)(?<![\s*\\])\*(?!\*)"
                     rf"|(?<![\w\\])(_)(?=[^\s_])((?:[^_\n<>]|(?<=\w)_(?=\w)|{_IN_TAG})+?)(?<![\s_\\])_(?!\w)")
-EMPHASIS = frozenset({"*", "_"})
+#: Strikethrough (``~~旧说法~~``, GFM: Hugo, Obsidian), structure as emphasis is.
+_MD_DEL = re.compile(rf"(?<!~)(~~)(?=[^\s~])((?:[^~\n<>]|{_IN_TAG})+?)(?<![\s~])~~(?!~)")
+EMPHASIS = frozenset({"*", "_", "~~"})
 #: What follows a link's or image's text: ``(url)``, ``(<url>)``, ``(url "title")``, or a reference ``[ref]``.
 _MD_TAIL = (r"(?:\([ \t]*(?:<[^<>\n]*>|[^()\s]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
             r"|\[[^\[\]\n]*\])")
@@ -165,6 +167,7 @@ def _markdown_to_tags(line: str, references: frozenset[str]) -> tuple[str, list[
     ``[text][ref]`` is a link only when the note defines ``ref`` (else CommonMark shows it as is)."""
     line = re.sub(r"\*\*(.+?)\*\*", rf"<{_STAR}>\1</{_STAR}>", line, flags=re.S)
     line = re.sub(r"==(.+?)==", rf"<{_EQ}>\1</{_EQ}>", line, flags=re.S)
+    line = _MD_DEL.sub(lambda m: f'<{_EM} d="~~">{m.group(2)}</{_EM}>', line)
     line = _MD_EM.sub(lambda m: f'<{_EM} d="{m.group(1) or m.group(3)}">{m.group(2) or m.group(4)}</{_EM}>', line)
     tails: list[str] = []
 
@@ -628,7 +631,7 @@ def render_block(doc: Doc, block: Block) -> str:
         return block.raw
     rel = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin) for s in spans]
     line = render_inline(text, rel)
-    if "*" in text or "_" in text:
+    if "*" in text or "_" in text or "~" in text:
         line = _keep_emphasis(line, text, rel, block)
     return block.prefix + line + block.suffix + block.tail
 
@@ -657,8 +660,8 @@ def _emphasis(spans: list[Span]) -> list[tuple[int, int]]:
 
 
 def _escape_delimiters(text: str) -> str:
-    """:func:`escape_text`, with every ``*`` and ``_`` an entity: text that stays text beside a mark."""
-    return _escape(text).replace("*", "&#42;").replace("_", "&#95;")
+    """:func:`escape_text`, with every ``*``, ``_`` and ``~`` an entity: text that stays text beside a mark."""
+    return _escape(text).replace("*", "&#42;").replace("_", "&#95;").replace("~", "&#126;")
 
 
 def renderable(doc: Doc) -> Doc:

@@ -78,7 +78,8 @@ def test_clipped_markdown_annotated_then_published_keeps_its_links_footnotes_and
     page = next((tmp_path / "site" / "public" / "posts").glob("*clipped*/index.html")).read_text(encoding="utf-8")
     for shown in ('<a href="https://example.org/a" title="江南县政府">', '<a href="https://example.org/gov">',
                   '<a href="https://example.org/auto">', 'class="footnote-ref"', "<em>建成</em>",
-                  "<em>图为江南县的示范基地。</em>", "参考文献[1][2]", "a_b与c_d"):
+                  "<em>图为江南县的示范基地。</em>", "参考文献[1][2]", "a_b与c_d", "<del>已经过时</del>",
+                  "1~2天"):
         assert shown in page, shown
 
 
