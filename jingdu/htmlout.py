@@ -18,7 +18,7 @@ from jingdu.notation import _block_spans, link_url, parse_inline, render_inline
 
 ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "hr", "mark", "strong", "span",
                 "u", "a", "img", "br", "pre", "code", "figure", "figcaption", "section", "div",
-                "table", "thead", "tbody", "tr", "th", "td"}
+                "table", "thead", "tbody", "tr", "th", "td", "em", "del"}
 #: ``data-o``/``data-b`` are the workbench's text offsets and block indices.
 ALLOWED_ATTRS = {"*": {"class", "data-origin", "data-o", "data-b"}, "a": {"href", "title"},
                  "img": {"src", "alt", "loading"}}
@@ -41,6 +41,10 @@ def _url_of(tag: str | None) -> str:
     return url if _SAFE_URL.match(url) else ""
 
 
+#: Markdown's emphasis and strikethrough as the page shows them.
+_EMPHASIS_TAGS = {"*": "em", "_": "em", "~~": "del"}
+
+
 def _void(tag: str) -> str:
     """A zero-width object as HTML: a line break, an autolink (``<https://…>``) as its link."""
     if tag.lower().startswith("<br"):
@@ -58,6 +62,8 @@ def _open(sp: Span) -> str:
     if sp.layer == "link":
         url = _url_of(sp.tag)
         return f'<a href="{html.escape(url)}">' if url else "<span>"
+    if sp.layer == "html" and sp.tag in _EMPHASIS_TAGS:
+        return f"<{_EMPHASIS_TAGS[sp.tag]}>"
     return {
         "highlight": f'<mark class="hl"{origin}>', "bold": f"<strong{origin}>",
         "red": f'<span class="red"{origin}>', "underline": "<u>", "color": '<span class="color">',
@@ -70,6 +76,8 @@ def _close(sp: Span) -> str:
         return ""
     if sp.layer == "link":
         return "</a>" if _url_of(sp.tag) else "</span>"
+    if sp.layer == "html" and sp.tag in _EMPHASIS_TAGS:
+        return f"</{_EMPHASIS_TAGS[sp.tag]}>"
     return {"highlight": "</mark>", "bold": "</strong>", "underline": "</u>",
             "background": "</mark>", "code": "</code>"}.get(sp.layer, "</span>")
 

@@ -217,3 +217,10 @@ def test_the_html_page_links_a_titled_link_and_an_autolink() -> None:
     page = to_html_page(read_note("# 题\n\n" + CLIPPED[0] + "\n\n" + CLIPPED[3] + "\n"))
     assert '<a href="https://example.org/a"' in page and ">县政府网</a>" in page
     assert ">https://example.org/auto</a>" in page and "ask@example.org" in page and "mailto" not in page
+
+
+def test_the_html_page_shows_emphasis_and_strikethrough() -> None:
+    from jingdu.htmlout import to_html_page
+
+    page = to_html_page(read_note("# 题\n\n" + CLIPPED[8] + "\n\n" + CLIPPED[11] + "\n"))
+    assert "全县<em>建成</em>示范基地" in page and "<del>已经过时</del>" in page
