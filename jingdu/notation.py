@@ -631,16 +631,17 @@ def render_block(doc: Doc, block: Block) -> str:
         return block.raw
     rel = [Span(s.start - block.start, s.end - block.start, s.layer, s.tag, s.origin) for s in spans]
     line = render_inline(text, rel)
-    if "*" in text or "_" in text or "~" in text:
-        line = _keep_emphasis(line, text, rel, block)
+    if any(c in text for c in _DELIMITERS):
+        line = _keep_structure(line, text, rel, block)
     return block.prefix + line + block.suffix + block.tail
 
 
-def _keep_emphasis(line: str, text: str, spans: list[Span], block: Block) -> str:
-    """``line`` unless a mark beside a ``*`` or ``_`` changed what is emphasis, as jingdu reads
-    it back or as CommonMark (markdown-it-py) parses it, from the block as read (its ``raw``; a new
-    block: its text with every ``*`` and ``_`` outside emphasis as an entity); then the line with
-    those characters written as entities, or, should that differ too, the block without marks."""
+def _keep_structure(line: str, text: str, spans: list[Span], block: Block) -> str:
+    """``line`` unless it reads back as other words, or a mark beside a ``*``, ``_``, ``~`` or ``[``
+    changed the structure as jingdu reads it or as CommonMark (markdown-it-py) parses it, from the
+    block as read (its ``raw``; a new block: its text with those characters as entities); then the
+    line with those characters written as entities, or, should that differ too, the block without
+    marks."""
     bare = render_inline(text, [s for s in spans if s.layer in STRUCTURE_LAYERS], escape=_escape_delimiters)
     shape = signature(block.raw if block.raw is not None else block.prefix + bare + block.suffix)
     for candidate in (line, render_inline(text, spans, escape=_escape_delimiters)):
@@ -659,9 +660,18 @@ def _emphasis(spans: list[Span]) -> list[tuple[int, int]]:
     return sorted((s.start, s.end) for s in spans if s.layer == "html" and s.tag in EMPHASIS)
 
 
+#: Characters of the text that can open Markdown structure (emphasis, strikethrough, links,
+#: images, footnotes, wikilinks) once written beside a mark or beside each other.
+_DELIMITERS = {"*": "&#42;", "_": "&#95;", "~": "&#126;", "[": "&#91;"}
+
+
 def _escape_delimiters(text: str) -> str:
-    """:func:`escape_text`, with every ``*``, ``_`` and ``~`` an entity: text that stays text beside a mark."""
-    return _escape(text).replace("*", "&#42;").replace("_", "&#95;").replace("~", "&#126;")
+    """:func:`escape_text`, with every character of :data:`_DELIMITERS` an entity: text that stays
+    text beside a mark."""
+    out = _escape(text)
+    for ch, entity in _DELIMITERS.items():
+        out = out.replace(ch, entity)
+    return out
 
 
 def renderable(doc: Doc) -> Doc:

@@ -12,7 +12,8 @@ from jingdu.notation import read_note, write_note
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 PUNCT = st.sampled_from(list("，。、；：“”！？（）《》…—0123456789%abcXYZ <>&*=#|-"))
-MARKUP_LIKE = st.sampled_from(["---", "> ", "| ", "```", "# ", "**", "==", "<b>", "&emsp;"])
+MARKUP_LIKE = st.sampled_from(["---", "> ", "| ", "```", "# ", "**", "==", "<b>", "&emsp;", "[", "]", "(", ")",
+                               "[[", "]]", "[^1]", "~~", "_", "!", "<https://x.org>", "[a](b)", "*"])
 TEXT = st.lists(st.one_of(CJK, CJK, CJK, PUNCT, MARKUP_LIKE), min_size=1, max_size=40).map("".join)
 LAYERS = ("highlight", "bold", "red")
 
