@@ -100,10 +100,10 @@ def _layer_of(tag: str, attrs: dict[str, str]) -> str:
 class _InlineParser(HTMLParser):
     """Turns one line of inline markup into text and spans (offsets relative to the line)."""
 
-    def __init__(self, entities: list[str], images: list[str], codes: list[str], tails: list[str],
+    def __init__(self, entities: list[str], voids: list[str], codes: list[str], tails: list[str],
                  wikis: list[str]) -> None:
         super().__init__(convert_charrefs=True)
-        self.entities, self.images, self.codes, self.tails, self.wikis = entities, images, codes, tails, wikis
+        self.entities, self.voids, self.codes, self.tails, self.wikis = entities, voids, codes, tails, wikis
         self.parts: list[str] = []
         self.pos = 0
         self.stack: list[tuple[str, int, str, str]] = []  # (tag name, start, layer, raw tag)
@@ -111,8 +111,8 @@ class _InlineParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raw = self.get_starttag_text() or f"<{tag}>"
-        if tag == "jdimg":  # an image, autolink or footnote label: a zero-width object kept as written
-            self.spans.append(Span(self.pos, self.pos, "void", self.images[int(dict(attrs).get("n") or 0)]))
+        if tag == "jdvoid":  # an image, embed, autolink or footnote label: a zero-width object kept as written
+            self.spans.append(Span(self.pos, self.pos, "void", self.voids[int(dict(attrs).get("n") or 0)]))
             return
         if tag in VOID_TAGS:
             self.spans.append(Span(self.pos, self.pos, "void", raw))
@@ -233,11 +233,11 @@ def parse_inline(line: str, refs: frozenset[str] = frozenset()) -> tuple[str, li
     Entities become their characters in the text and ``entity`` spans that keep their source
     (``&emsp;``), so a line written back is the same bytes."""
     line, codes = _mark_code(line)
-    images: list[str] = []
+    voids: list[str] = []
 
     def void(m: re.Match[str]) -> str:
-        images.append(m.group(0))
-        return f'<jdimg n="{len(images) - 1}">'
+        voids.append(m.group(0))
+        return f'<jdvoid n="{len(voids) - 1}">'
 
     wikis: list[str] = []
 
@@ -253,7 +253,7 @@ def parse_inline(line: str, refs: frozenset[str] = frozenset()) -> tuple[str, li
     line = _MD_VOID.sub(void, _MD_IMAGE.sub(void, _WIKI.sub(wiki, line)))
     tagged, tails = _markdown_to_tags(line, refs)
     marked, entities = _mark_entities(tagged)
-    p = _InlineParser(entities, images, codes, tails, wikis)
+    p = _InlineParser(entities, voids, codes, tails, wikis)
     p.feed(marked)
     text, spans = p.finish()
     return text, spans
