@@ -4,8 +4,11 @@
 ``<span style="background:#fff88f">``, ``<mark …>``, ``==…==``, ``<strong>``/``<b>``/``**``,
 ``<font color=…>``, ``<u>``, nested layers, an unclosed ``<font>`` (ends with its line), raw
 HTML paragraphs (``<p>``, ``<h4 …>``), fences, tables, images, a Hugo front matter and the
-site footer.  ``write_note(doc) -> str`` renders a document back; a block whose text and marks
-are unchanged is written byte for byte as it was read.
+site footer; and the Markdown of clippers and Obsidian, kept as the page's structure: links with
+titles and references, autolinks, footnotes, emphasis, strikethrough, wikilinks and embeds.
+``write_note(doc) -> str`` renders a document back; a block whose text and marks are unchanged is
+written byte for byte as it was read, and a block that would read back otherwise is written with
+its Markdown-like characters as entities.
 """
 
 from __future__ import annotations
