@@ -94,6 +94,11 @@ def test_chinese_numerals(text: str, expected: float) -> None:
     ("截至2024年底，全县累计建成5G基站超3000个。", "截至2024年底", "建成5G基站"),
     ("“十四五”期间，全省新增高速公路1500公里。", "“十四五”期间", "全省新增高速公路"),
     ("上半年，港口集装箱吞吐量增长8.1%。", "上半年", "港口集装箱吞吐量"),
+    # a ratio or "from" verb before "…的" and the figure: what is measured is before it
+    ("2024年，江城县域面积占全市的71%。", "2024年", "江城县域面积"),
+    ("今年的分红金额为去年同期的1.5倍。", None, "今年的分红金额"),
+    ("青溪村村民人均收入从五年前的8600元起步。", None, "青溪村村民人均收入"),
+    ("货运时间将从现在的12小时缩短。", None, "货运时间"),
 ])
 def test_period_and_subject(sentence: str, period: str, subject: str) -> None:
     fact = one(sentence)

@@ -212,6 +212,21 @@ def find_period(sentence: str, upto: int) -> str | None:
     return found[-1] if found else None
 
 
+#: A verb of ratio, comparison or origin before "…的" and the figure: 县域面积占全省的71.7%,
+#: 收入从2015年的1.2万元…: what is measured is the part before it.
+_RATIO_VERB = re.compile(r"(?:占|是|为|相当于|不低于|不超过|不足|超过|低于|高于|从|由|把|携)"
+                         r"(?=[^占是为从由把携]*的$)")
+
+
+def _before_ratio(head: str) -> str:
+    """``head`` cut before a ratio verb when it ends in 的 (``广东县域面积占全省的`` → ``广东县域面积``)."""
+    if not head.endswith("的"):
+        return head
+    m = _RATIO_VERB.search(head)
+    kept = re.sub(r"(?:仅|已|约|还|也|均|都|则|将)$", "", head[:m.start()]) if m else ""
+    return kept if len(kept) >= 2 else head
+
+
 def find_subject(sentence: str, start: int, end: int, period: str | None) -> str | None:
     """What a figure measures: the clause before it, trimmed of time words and verbs."""
     head = re.split(r"[，,：:；;。、（(]", sentence[:start])[-1]
@@ -223,6 +238,7 @@ def find_subject(sentence: str, start: int, end: int, period: str | None) -> str
         if cut in head:
             head = head.split(cut)[-1]
     head = re.sub(_SUBJECT_LEAD, "", head).strip(" 　“”")
+    head = _before_ratio(head)
     head = re.sub(r"(?:有|是|为)$", "", head)
     tail = _FOLLOW_CUT.split(sentence[end:], maxsplit=1)[0].strip()[:12]
     if len(head) > 2 or not tail:
