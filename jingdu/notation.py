@@ -567,8 +567,8 @@ def _source_meta(text: str, spans: list[Span]) -> dict[str, object]:
     if acc:
         data["account"] = acc
     for sp in spans:
-        if sp.layer == "link" and link_url(sp.tag):
-            data["url"] = link_url(sp.tag)
+        if sp.layer == "link" and (url := link_url(sp.tag)):
+            data["url"] = url
     return data
 
 
@@ -645,17 +645,26 @@ def _keep_structure(line: str, text: str, spans: list[Span], block: Block) -> st
     block as read (its ``raw``; a new block: its text with those characters as entities); then the
     line with those characters written as entities, or, should that differ too, the block without
     marks."""
-    bare = render_inline(text, [s for s in spans if s.layer in STRUCTURE_LAYERS], escape=_escape_delimiters)
-    shape = signature(block.raw if block.raw is not None else block.prefix + bare + block.suffix)
+    structure_only = [s for s in spans if s.layer in STRUCTURE_LAYERS]
+    bare = None if block.raw is not None else render_inline(text, structure_only, escape=_escape_delimiters)
+    shape = signature(block.raw if block.raw is not None else block.prefix + (bare or "") + block.suffix)
+    refs = _references_of(text, spans)
     for candidate in (line, render_inline(text, spans, escape=_escape_delimiters)):
-        if not _changed(candidate, text, spans) and signature(block.prefix + candidate + block.suffix) == shape:
+        if not _changed(candidate, text, spans, refs) and signature(block.prefix + candidate + block.suffix) == shape:
             return candidate
-    return bare
+    return bare if bare is not None else render_inline(text, structure_only, escape=_escape_delimiters)
 
 
-def _changed(line: str, text: str, spans: list[Span]) -> bool:
+def _references_of(text: str, spans: list[Span]) -> frozenset[str]:
+    """The labels of the reference links among ``spans`` (``[字][gov]``, ``[gov][]``), which the
+    note defines: a line of the block reads them back as links."""
+    return frozenset(reference_label(s.tag[3:-1] or text[s.start:s.end]) for s in spans
+                     if s.layer == "link" and (s.tag or "").startswith("[]["))
+
+
+def _changed(line: str, text: str, spans: list[Span], refs: frozenset[str]) -> bool:
     """Whether ``line`` reads back as other words or other emphasis than ``text`` and ``spans``."""
-    again, found = parse_inline(line)
+    again, found = parse_inline(line, refs)
     return again != text or _emphasis(found) != _emphasis(spans)
 
 

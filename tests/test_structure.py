@@ -211,6 +211,13 @@ def test_a_wikilink_shows_its_words_and_an_embed_is_not_text() -> None:
     assert read_note("# 题\n\n" + WIKI + "\n").text == "题\n详见江南县政府网与县里的通知，附图，完。"
 
 
+def test_a_mark_beside_a_reference_link_and_an_underscore_is_kept() -> None:
+    doc = read_note("# 题\n\n　　详见[县政府网][gov]的a_b通知全文。\n\n[gov]: https://example.org/gov\n")
+    i = doc.text.index("通知")
+    out = write_note(doc.with_spans([Span(i, i + 2, "bold", None, "model")]))
+    assert "[县政府网][gov]的a_b<strong>通知</strong>全文" in out
+
+
 def test_the_html_page_links_a_titled_link_and_an_autolink() -> None:
     from jingdu.htmlout import to_html_page
 
